@@ -1,0 +1,93 @@
+// `vadapter doctor`: what this machine can run, and how fast.
+import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandModule } from 'yargs';
+import { initBackend, probeAllBackends, resolveBackendRequest, type BackendProbe } from '../backend/index.ts';
+import { measureMatmulGflops } from '../backend/measure.ts';
+import { formatTable, printJson, printLine } from './output.ts';
+import { packageVersion } from './main.ts';
+
+const REPORTED_PACKAGES = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgpu',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-node-gpu',
+  'webgpu',
+  'apache-arrow',
+  'better-sqlite3',
+  'sharp',
+  'yargs',
+  'yaml',
+  'zod',
+];
+
+interface DoctorReport {
+  vadapter: string;
+  node: string;
+  platform: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  backends: BackendProbe[];
+  selected: string;
+  matmulGflops: number;
+  packages: Record<string, string | null>;
+}
+
+/** Look for node_modules/<pkg>/package.json from here upwards, as Node's resolver would. */
+function installedVersion(pkg: string): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'node_modules', pkg, 'package.json');
+    if (existsSync(candidate)) return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+async function collect(backend: string | undefined): Promise<DoctorReport> {
+  const backends = await probeAllBackends();
+  const selected = await initBackend(resolveBackendRequest(backend));
+  const matmulGflops = await measureMatmulGflops(512, 1);
+  return {
+    vadapter: packageVersion(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    backends,
+    selected,
+    matmulGflops: Math.round(matmulGflops * 100) / 100,
+    packages: Object.fromEntries(REPORTED_PACKAGES.map((p) => [p, installedVersion(p)])),
+  };
+}
+
+function printHuman(r: DoctorReport): void {
+  printLine(`vadapter ${r.vadapter} on Node ${r.node} (${r.platform}), ${r.cpus} CPUs (${r.cpuModel}), ${r.memoryGiB} GiB`);
+  printLine();
+  printLine(formatTable(['backend', 'available', 'detail'], r.backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
+  printLine();
+  printLine(`selected: ${r.selected}   matmul 512x512 fp32: ${r.matmulGflops} GFLOP/s`);
+  printLine();
+  printLine(formatTable(['package', 'version'], Object.entries(r.packages).map(([p, v]) => [p, v ?? 'not installed'])));
+}
+
+export const doctorCommand: CommandModule<object, { json: boolean; backend?: string }> = {
+  command: 'doctor',
+  describe: 'check the installation: backends, the one selected, its matmul speed, package versions',
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
+      .example('$0 doctor', 'human-readable report')
+      .example('$0 doctor --json --backend cpu', 'JSON, measuring the plain JavaScript backend') as never,
+  handler: async (args) => {
+    const report = await collect(args.backend);
+    if (args.json) printJson(report);
+    else printHuman(report);
+  },
+};

@@ -1,0 +1,44 @@
+// The `vadapter` command line: one file per command, registered here.
+import yargs, { type Argv } from 'yargs';
+import { readFileSync } from 'node:fs';
+import { userError } from '../util/errors.ts';
+import { reportError } from './output.ts';
+import { commands } from './commands.ts';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildParser(argv: string[]): Argv {
+  let parser = yargs(argv)
+    .scriptName('vadapter')
+    .usage('$0 <command> [options]\n\nProgressively aligned vision-language adapters: specs, training, evaluation, tracking.')
+    .version(packageVersion())
+    .option('backend', {
+      type: 'string',
+      describe: 'tensor backend: auto | tensorflow | webgpu | wasm | cpu (default: $VADAPTER_BACKEND, else auto)',
+      global: true,
+    })
+    .demandCommand(1, 'name a command (see the list above)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? userError('bad_arguments', msg);
+    });
+  for (const command of commands) parser = parser.command(command);
+  return parser;
+}
+
+/** Run the CLI; returns the exit code instead of exiting so that tests can call it in-process. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildParser(argv).parseAsync();
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
