@@ -5,6 +5,7 @@ import { userError } from '../util/errors.ts';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './names.ts';
 import { probeBackend, type BackendProbe } from './probe.ts';
 import { registerWasmKernels } from './wasm/register.ts';
+import { registerGradients } from './gradients.ts';
 
 export { BACKEND_NAMES, resolveBackendRequest, parseBackendRequest, type BackendName, type BackendRequest } from './names.ts';
 export type { BackendProbe } from './probe.ts';
@@ -25,6 +26,7 @@ export async function autoBackend(): Promise<BackendName> {
 /** Make `request` the active tfjs backend and return its name; an unavailable explicit request is an error. */
 export async function initBackend(request: BackendRequest = 'auto'): Promise<BackendName> {
   tf.env().set('PROD', true); // no debug checks, no "install tfjs-node" banner
+  registerGradients();
   const name = request === 'auto' ? await autoBackend() : request;
   const probe = await probeBackend(name);
   if (!probe.available) {

@@ -1,0 +1,66 @@
+// AdamW with decoupled weight decay (Loshchilov & Hutter), written out so that its state (first and
+// second moments, step count) can be checkpointed and restored exactly. The paper's settings are
+// the defaults: betas (0.9, 0.999), weight decay 1e-4.
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+
+export const adamwSchema = z
+  .object({
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.999),
+    epsilon: z.number().positive().default(1e-8),
+    weightDecay: z.number().min(0).default(1e-4),
+    // Decay applies to parameters of rank >= 2 (matrices, embeddings); biases, norms' gains and
+    // learned queries of rank 1 are left alone, the common convention the paper does not contradict.
+    decayMinRank: z.number().int().min(0).default(2),
+  })
+  .strict();
+export type AdamWConfig = z.infer<typeof adamwSchema>;
+
+export interface AdamWState {
+  step: number; // updates applied so far
+  m: Map<string, tf.Variable>; // first moments, by parameter name
+  v: Map<string, tf.Variable>; // second moments, by parameter name
+}
+
+export class AdamW {
+  readonly config: AdamWConfig;
+  readonly state: AdamWState;
+
+  constructor(config: AdamWConfig, params: Map<string, tf.Variable>) {
+    this.config = config;
+    this.state = { step: 0, m: new Map(), v: new Map() };
+    for (const [name, p] of params) {
+      this.state.m.set(name, tf.variable(tf.zerosLike(p), false));
+      this.state.v.set(name, tf.variable(tf.zerosLike(p), false));
+    }
+  }
+
+  /** Apply one update with learning rate `lr`; `grads` are keyed like the parameters. */
+  apply(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): void {
+    const { beta1, beta2, epsilon, weightDecay, decayMinRank } = this.config;
+    const t = ++this.state.step;
+    const correction1 = 1 - beta1 ** t;
+    const correction2 = 1 - beta2 ** t;
+    tf.tidy(() => {
+      for (const [name, g] of grads) {
+        const p = params.get(name);
+        const m = this.state.m.get(name);
+        const v = this.state.v.get(name);
+        if (!p || !m || !v) throw new Error(`AdamW: no parameter or moments named ${name}`);
+        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        m.assign(mNew);
+        v.assign(vNew);
+        const denom = tf.add(tf.sqrt(tf.div(vNew, correction2)), epsilon);
+        let update = tf.div(tf.div(mNew, correction1), denom);
+        if (weightDecay > 0 && p.rank >= decayMinRank) update = tf.add(update, tf.mul(p, weightDecay));
+        p.assign(tf.sub(p, tf.mul(update, lr)));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const t of [...this.state.m.values(), ...this.state.v.values()]) t.dispose();
+  }
+}

@@ -1,0 +1,229 @@
+// The training loop as named phases: fetch a batch, compute gradients (accumulated over micro-
+// batches), guard against NaN/Inf, clip, update, then maybe log, maybe validate, maybe checkpoint.
+// It knows nothing of models: a task supplies the parameters, the loss and the batches.
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { AdamW, adamwSchema } from './adamw.ts';
+import { clipByGlobalNorm } from './clip.ts';
+import { learningRate, scheduleSchema } from './schedule.ts';
+
+export const loopSchema = z
+  .object({
+    steps: z.number().int().positive(),
+    batchSize: z.number().int().positive().default(8), // examples per micro-batch
+    accumulate: z.number().int().positive().default(1), // micro-batches per update
+    clipNorm: z.number().positive().optional(),
+    schedule: scheduleSchema.default(scheduleSchema.parse({})),
+    optimizer: adamwSchema.default(adamwSchema.parse({})),
+    logEvery: z.number().int().positive().default(10),
+    validateEvery: z.number().int().positive().optional(),
+    checkpointEvery: z.number().int().positive().optional(),
+    onNonFinite: z.enum(['stop', 'skip']).default('stop'),
+  })
+  .strict();
+export type LoopConfig = z.infer<typeof loopSchema>;
+
+export interface BatchSize {
+  examples: number;
+  tokens: number;
+}
+
+export interface TrainTask<B> {
+  params: Map<string, tf.Variable>; // every parameter the loss reads
+  trainable: string[]; // names in `params` that the optimizer updates; the rest are frozen
+  nextBatch(): Promise<B>; // host-side data; the task converts it to tensors inside `loss`
+  loss(batch: B): tf.Scalar; // called inside tf.variableGrads
+  size(batch: B): BatchSize;
+}
+
+export interface LoopHooks {
+  metrics(step: number, values: Record<string, number>): void;
+  validate?(step: number): Promise<Record<string, number>>;
+  checkpoint?(step: number): Promise<void>;
+  progress?(step: number, total: number, fields: Record<string, number>): void;
+  signal?: AbortSignal;
+}
+
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+    readonly gradNorm: number,
+  ) {
+    super(`training diverged at step ${step}: loss ${loss}, gradient norm ${gradNorm} (set onNonFinite: skip to skip such batches)`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+export class TrainInterrupted extends Error {
+  constructor(readonly step: number) {
+    super(`training interrupted at step ${step}`);
+    this.name = 'TrainInterrupted';
+  }
+}
+
+/** Mutable loop position, part of every checkpoint. */
+export interface LoopPosition {
+  step: number; // completed steps (updates applied or skipped)
+  skipped: number; // steps skipped for a non-finite loss
+}
+
+interface StepOutcome {
+  loss: number;
+  gradNorm: number;
+  size: BatchSize;
+  dataMs: number;
+  skipped: boolean;
+}
+
+/** Sum of per-micro-batch gradients of loss/accumulate, and the mean loss. */
+async function accumulateGradients<B>(task: TrainTask<B>, vars: tf.Variable[], accumulate: number) {
+  let grads: Map<string, tf.Tensor> | undefined;
+  let lossSum = 0;
+  let dataMs = 0;
+  const size: BatchSize = { examples: 0, tokens: 0 };
+  for (let micro = 0; micro < accumulate; micro++) {
+    const t0 = performance.now();
+    const batch = await task.nextBatch();
+    dataMs += performance.now() - t0;
+    const s = task.size(batch);
+    size.examples += s.examples;
+    size.tokens += s.tokens;
+    const { value, grads: g } = tf.variableGrads(() => tf.tidy(() => tf.div(task.loss(batch), accumulate) as tf.Scalar), vars);
+    lossSum += value.dataSync()[0] * accumulate;
+    value.dispose();
+    grads = mergeGradients(grads, g);
+  }
+  return { grads: grads ?? new Map<string, tf.Tensor>(), loss: lossSum / accumulate, size, dataMs };
+}
+
+function mergeGradients(into: Map<string, tf.Tensor> | undefined, add: tf.NamedTensorMap): Map<string, tf.Tensor> {
+  if (!into) return new Map(Object.entries(add));
+  for (const [name, g] of Object.entries(add)) {
+    const prev = into.get(name);
+    into.set(name, prev ? tf.add(prev, g) : g);
+    if (prev) {
+      prev.dispose();
+      g.dispose();
+    }
+  }
+  return into;
+}
+
+export class TrainLoop<B> {
+  readonly optimizer: AdamW;
+  readonly position: LoopPosition = { step: 0, skipped: 0 };
+  private readonly trainableParams: Map<string, tf.Variable>;
+
+  constructor(
+    readonly config: LoopConfig,
+    readonly task: TrainTask<B>,
+  ) {
+    this.trainableParams = new Map(task.trainable.map((name) => [name, mustGet(task.params, name)]));
+    this.optimizer = new AdamW(config.optimizer, this.trainableParams);
+  }
+
+  /** One update: gradients, guard, clip, apply. */
+  async step(): Promise<StepOutcome> {
+    const vars = [...this.trainableParams.values()];
+    const { grads, loss, size, dataMs } = await accumulateGradients(this.task, vars, this.config.accumulate);
+    const named = renameByParameter(grads, this.trainableParams);
+    try {
+      const gradNorm = clipByGlobalNorm(named, this.config.clipNorm);
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+        if (this.config.onNonFinite === 'stop') throw new NonFiniteLossError(this.position.step + 1, loss, gradNorm);
+        this.position.skipped++;
+        return { loss, gradNorm, size, dataMs, skipped: true };
+      }
+      const lr = learningRate(this.config.schedule, this.position.step, this.config.steps);
+      this.optimizer.apply(this.trainableParams, named, lr);
+      return { loss, gradNorm, size, dataMs, skipped: false };
+    } finally {
+      for (const g of named.values()) g.dispose();
+      this.position.step++;
+    }
+  }
+
+  /** Train until `config.steps`, starting from the current position (a resumed loop continues). */
+  async run(hooks: LoopHooks): Promise<void> {
+    const window = new MetricWindow();
+    while (this.position.step < this.config.steps) {
+      if (hooks.signal?.aborted) throw new TrainInterrupted(this.position.step);
+      const lr = learningRate(this.config.schedule, this.position.step, this.config.steps);
+      const outcome = await this.step();
+      window.add(outcome);
+      await this.afterStep(hooks, window, lr);
+    }
+  }
+
+  private async afterStep(hooks: LoopHooks, window: MetricWindow, lr: number): Promise<void> {
+    const { step } = this.position;
+    const { logEvery, validateEvery, checkpointEvery, steps } = this.config;
+    const last = step === steps;
+    if (step % logEvery === 0 || last) {
+      const values = { ...window.summary(), 'train/lr': lr, 'train/skipped': this.position.skipped };
+      hooks.metrics(step, values);
+      hooks.progress?.(step, steps, { loss: values['train/loss'] });
+      window.reset();
+    }
+    if (hooks.validate && validateEvery && (step % validateEvery === 0 || last)) hooks.metrics(step, await hooks.validate(step));
+    if (hooks.checkpoint && ((checkpointEvery && step % checkpointEvery === 0) || last)) await hooks.checkpoint(step);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
+/** tf.variableGrads keys gradients by the tfjs variable name; re-key them by parameter name. */
+function renameByParameter(grads: Map<string, tf.Tensor>, params: Map<string, tf.Variable>): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  for (const [name, p] of params) {
+    const g = grads.get(p.name);
+    if (g) out.set(name, g);
+  }
+  return out;
+}
+
+function mustGet<K, V>(map: Map<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`no parameter named ${String(key)}`);
+  return value;
+}
+
+/** Running sums between two metric logs. */
+class MetricWindow {
+  private n = 0;
+  private lossSum = 0;
+  private normSum = 0;
+  private examples = 0;
+  private tokens = 0;
+  private dataMs = 0;
+  private start = performance.now();
+
+  add(o: StepOutcome): void {
+    if (!o.skipped) {
+      this.n++;
+      this.lossSum += o.loss;
+      this.normSum += o.gradNorm;
+    }
+    this.examples += o.size.examples;
+    this.tokens += o.size.tokens;
+    this.dataMs += o.dataMs;
+  }
+
+  summary(): Record<string, number> & { 'train/loss': number } {
+    const seconds = Math.max(1e-9, (performance.now() - this.start) / 1000);
+    return {
+      'train/loss': this.n > 0 ? this.lossSum / this.n : NaN,
+      'train/grad_norm': this.n > 0 ? this.normSum / this.n : NaN,
+      'train/examples_per_s': this.examples / seconds,
+      'train/tokens_per_s': this.tokens / seconds,
+      'train/data_share': this.dataMs / 1000 / seconds,
+    };
+  }
+
+  reset(): void {
+    Object.assign(this, { n: 0, lossSum: 0, normSum: 0, examples: 0, tokens: 0, dataMs: 0, start: performance.now() });
+  }
+}

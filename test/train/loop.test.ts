@@ -1,0 +1,155 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend/index.ts';
+import { TrainLoop, loopSchema, NonFiniteLossError, type LoopConfig } from '../../src/train/loop.ts';
+import { snapshotLoop, restoreLoop } from '../../src/train/snapshot.ts';
+import { learningRate, scheduleSchema } from '../../src/train/schedule.ts';
+import { clipByGlobalNorm } from '../../src/train/clip.ts';
+import { disposeParams, regressionTask } from './fixtures.ts';
+
+before(async () => {
+  await initBackend('cpu');
+});
+
+const cfg = (over: Partial<LoopConfig> & { steps: number }): LoopConfig =>
+  loopSchema.parse({ schedule: { peak: 0.05, warmupSteps: 5 }, optimizer: { weightDecay: 0 }, ...over });
+
+const noHooks = { metrics: () => {} };
+
+function values(map: Map<string, tf.Variable>, name: string): number[] {
+  return Array.from(map.get(name)!.dataSync());
+}
+
+test('warm-up then linear decay reaches the peak and ends at endFactor', () => {
+  const s = scheduleSchema.parse({ peak: 1e-3, warmupSteps: 4, endFactor: 0.1 });
+  // warm-up: (step+1)/4 of the peak
+  assert.equal(learningRate(s, 0, 14), 0.25e-3);
+  assert.equal(learningRate(s, 3, 14), 1e-3);
+  // decay over the 10 remaining steps: at step 9 half-way, 1 - 0.9*0.5 = 0.55 of the peak
+  assert.ok(Math.abs(learningRate(s, 9, 14) - 0.55e-3) < 1e-12);
+  assert.ok(Math.abs(learningRate(s, 14, 14) - 0.1e-3) < 1e-12);
+  assert.equal(learningRate(scheduleSchema.parse({ kind: 'constant', peak: 2 }), 100, 10), 2);
+});
+
+test('AdamW first updates match the closed form, with decoupled weight decay on matrices only', () => {
+  const task = regressionTask(1);
+  const loop = new TrainLoop(loopSchema.parse({ steps: 2, schedule: { kind: 'constant', peak: 0.1 }, optimizer: { weightDecay: 0.5 } }), task);
+  const w = task.params.get('w')!;
+  w.assign(tf.ones([4, 1]));
+  const g = new Map<string, tf.Tensor>([
+    ['w', tf.fill([4, 1], 2)],
+    ['b', tf.fill([1], -3)],
+  ]);
+  loop.optimizer.apply(new Map([['w', w], ['b', task.params.get('b')!]]), g, 0.1);
+  // step 1: m_hat = g, v_hat = g^2, so the Adam step is g/(|g|+eps) ~ sign(g);
+  // w: 1 - 0.1*(1 + 0.5*1) = 0.85 (decay applies: rank 2);  b: 0 - 0.1*(-1) = 0.1 (rank 1: no decay)
+  assert.ok(values(task.params, 'w').every((v) => Math.abs(v - 0.85) < 1e-6));
+  assert.ok(Math.abs(values(task.params, 'b')[0] - 0.1) < 1e-6);
+  loop.dispose();
+  disposeParams(task.params);
+  for (const t of g.values()) t.dispose();
+});
+
+test('the loop learns a linear regression and leaves frozen parameters alone', async () => {
+  const task = regressionTask(2);
+  const loop = new TrainLoop(cfg({ steps: 300, schedule: { peak: 0.1, warmupSteps: 5, endFactor: 0.1 } }), task);
+  const logged: Record<string, number>[] = [];
+  await loop.run({ metrics: (_s, v) => logged.push(v) });
+  const w = values(task.params, 'w');
+  [1.5, -2, 0.5, 3].forEach((t, i) => assert.ok(Math.abs(w[i] - t) < 0.05, `w[${i}]=${w[i]}`));
+  assert.deepEqual(values(task.params, 'frozen'), [1]);
+  assert.ok(logged[0]['train/loss'] > 10 * logged.at(-1)!['train/loss']);
+  assert.equal(loop.position.step, 300);
+  loop.dispose();
+  disposeParams(task.params);
+});
+
+test('gradient accumulation over 4 micro-batches of 2 equals one batch of 8', async () => {
+  const big = regressionTask(3, 8);
+  const small = regressionTask(3, 2);
+  // the small task's micro-batches 0..3 must hold the rows of the big task's batch 0
+  const rows = big.batchAt(0);
+  small.nextBatch = async () => {
+    const i = small.cursor();
+    small.seek(i + 1);
+    return { x: rows.x.slice(i * 8, i * 8 + 8), y: rows.y.slice(i * 2, i * 2 + 2), batch: 2 };
+  };
+  const a = new TrainLoop(cfg({ steps: 1, batchSize: 8 }), big);
+  const b = new TrainLoop(cfg({ steps: 1, batchSize: 2, accumulate: 4 }), small);
+  const oa = await a.step();
+  const ob = await b.step();
+  assert.ok(Math.abs(oa.loss - ob.loss) < 1e-5, `${oa.loss} vs ${ob.loss}`);
+  assert.ok(Math.abs(oa.gradNorm - ob.gradNorm) < 1e-4 * oa.gradNorm);
+  values(big.params, 'w').forEach((v, i) => assert.ok(Math.abs(v - values(small.params, 'w')[i]) < 1e-6));
+  for (const [l, t] of [[a, big], [b, small]] as const) {
+    l.dispose();
+    disposeParams(t.params);
+  }
+});
+
+test('clipping by global norm scales every gradient by maxNorm/norm and returns the raw norm', () => {
+  const grads = new Map<string, tf.Tensor>([
+    ['a', tf.tensor1d([3])],
+    ['b', tf.tensor2d([[0, 4]])],
+  ]);
+  assert.equal(clipByGlobalNorm(grads, 1), 5); // sqrt(3^2 + 4^2)
+  assert.ok(Math.abs(grads.get('a')!.dataSync()[0] - 0.6) < 1e-7);
+  assert.deepEqual(Array.from(grads.get('b')!.dataSync()).map((v) => Math.round(v * 1e6) / 1e6), [0, 0.8]);
+  assert.equal(clipByGlobalNorm(grads, 10), 1); // under the limit: unchanged
+  assert.ok(Math.abs(grads.get('a')!.dataSync()[0] - 0.6) < 1e-7);
+  for (const g of grads.values()) g.dispose();
+});
+
+test('a non-finite loss stops the stage with its step, or is skipped by config', async () => {
+  const task = regressionTask(5, 8, { poison: 3 });
+  const loop = new TrainLoop(cfg({ steps: 10 }), task);
+  await assert.rejects(loop.run(noHooks), (err: unknown) => err instanceof NonFiniteLossError && err.step === 4 && Number.isNaN(err.loss));
+  loop.dispose();
+  disposeParams(task.params);
+
+  const task2 = regressionTask(5, 8, { poison: 3 });
+  const loop2 = new TrainLoop(cfg({ steps: 10, onNonFinite: 'skip' }), task2);
+  await loop2.run(noHooks);
+  assert.equal(loop2.position.skipped, 1);
+  assert.equal(loop2.optimizer.state.step, 9);
+  assert.ok(values(task2.params, 'w').every(Number.isFinite));
+  loop2.dispose();
+  disposeParams(task2.params);
+});
+
+test('tensor memory stays flat over many steps', async () => {
+  const task = regressionTask(6);
+  const loop = new TrainLoop(cfg({ steps: 400, clipNorm: 1, logEvery: 7 }), task);
+  await loop.step();
+  const before = tf.memory().numTensors;
+  await loop.run(noHooks);
+  assert.equal(tf.memory().numTensors, before);
+  loop.dispose();
+  disposeParams(task.params);
+});
+
+test('a loop restored from a snapshot continues bit-identically', async () => {
+  const straight = regressionTask(7);
+  const full = new TrainLoop(cfg({ steps: 20 }), straight);
+  await full.run(noHooks);
+
+  const first = regressionTask(7);
+  const half = new TrainLoop(cfg({ steps: 20 }), first);
+  while (half.position.step < 9) await half.step();
+  const snap = snapshotLoop(half);
+  const cursor = first.cursor();
+
+  const second = regressionTask(7);
+  const resumed = new TrainLoop(cfg({ steps: 20 }), second);
+  restoreLoop(resumed, snap);
+  second.seek(cursor);
+  await resumed.run(noHooks);
+  assert.deepEqual(values(second.params, 'w'), values(straight.params, 'w'));
+  assert.deepEqual(values(second.params, 'b'), values(straight.params, 'b'));
+  assert.deepEqual(snapshotLoop(resumed).moments.get('v.w')!.data, snapshotLoop(full).moments.get('v.w')!.data);
+  for (const [l, t] of [[full, straight], [half, first], [resumed, second]] as const) {
+    l.dispose();
+    disposeParams(t.params);
+  }
+});
