@@ -1,6 +1,6 @@
 // Atomic file writes: write to a temporary file beside the target, fsync it, rename it over the
 // target, fsync the directory. A reader sees the old file or the new one, never a torn one.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
@@ -31,6 +31,30 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
     throw err;
   }
   fsyncPath(dirname(target));
+}
+
+/** Write the concatenation of `chunks` to `target` atomically, without joining them in memory. */
+export function writeChunksAtomic(target: string, chunks: Iterable<Uint8Array>): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const chunk of chunks) writeAll(fd, chunk);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncPath(dirname(target));
+}
+
+function writeAll(fd: number, chunk: Uint8Array): void {
+  for (let done = 0; done < chunk.byteLength; ) done += writeSync(fd, chunk, done, chunk.byteLength - done);
 }
 
 /**
