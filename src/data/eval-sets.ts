@@ -1,0 +1,95 @@
+// Evaluation sets, read once in stored order with the same frame decoding as training:
+//
+//   for await (const ex of captionEvalExamples(dir, { frames: 8, height: 32, width: 32 }))
+//     ex.key, ex.frames [frames, height, width, 3], ex.captions
+//   for await (const ex of vqaEvalExamples(dir, frameOptions))
+//     ex.key, ex.questionId, ex.frames, ex.question, ex.answers (10), ex.answerType, ex.questionType
+//
+// `readEvalRows(dir, kind)` gives the stored rows without decoding (for writing reference files).
+import { userError } from '../util/errors.ts';
+import { Dataset, type BadRowPolicy } from './dataset.ts';
+import { decodeFrames, decodeIssue, DecodeError, type FrameOptions, type Visual } from './frames.ts';
+import type { DatasetKind } from './kinds.ts';
+import { mapAhead, puller } from './prefetch.ts';
+import type { Row } from './schema.ts';
+
+export interface CaptionEvalExample {
+  key: string;
+  /** [frames, height, width, 3] */
+  frames: Float32Array;
+  captions: string[];
+}
+
+export interface VqaEvalExample {
+  key: string;
+  questionId: number;
+  /** [frames, height, width, 3] */
+  frames: Float32Array;
+  question: string;
+  answers: string[];
+  answerType: string;
+  questionType?: string;
+}
+
+export interface EvalReadOptions extends FrameOptions {
+  /** Examples decoded ahead; default 16. */
+  prefetch?: number;
+  /** Stop after this many examples. */
+  limit?: number;
+  badRows?: BadRowPolicy;
+}
+
+/** The stored rows of an eval set of `kind`, in order, without decoding. */
+export async function* readEvalRows(dir: string, kind: DatasetKind, policy: BadRowPolicy = 'error'): AsyncGenerator<Row> {
+  const dataset = await Dataset.open(dir);
+  try {
+    if (dataset.manifest.kind !== kind) throw userError('wrong_kind', `expected a ${kind} dataset, found ${dataset.manifest.kind}`, { file: dir });
+    yield* dataset.rows(policy);
+  } finally {
+    await dataset.close();
+  }
+}
+
+async function* decodedRows<T>(dir: string, kind: DatasetKind, o: EvalReadOptions, make: (row: Row, frames: Float32Array) => T): AsyncGenerator<T> {
+  let index = 0;
+  const rows = limited(readEvalRows(dir, kind, o.badRows), o.limit);
+  const decode = async (row: Row) => {
+    const at = index++;
+    try {
+      return make(row, await decodeFrames(row as Visual, o));
+    } catch (err) {
+      if (!(err instanceof DecodeError) || o.badRows === 'skip') return null;
+      throw decodeIssue(err, dir, at, row.image ? 'image' : 'frames');
+    }
+  };
+  try {
+    for await (const ex of mapAhead(puller(rows), decode, o.prefetch ?? 16)) if (ex !== null) yield ex;
+  } finally {
+    await rows.return(undefined); // closes the dataset when the consumer stops early
+  }
+}
+
+async function* limited<T>(items: AsyncIterable<T>, limit: number | undefined): AsyncGenerator<T> {
+  if (limit !== undefined && limit <= 0) return;
+  let n = 0;
+  for await (const item of items) {
+    yield item;
+    if (limit !== undefined && ++n >= limit) return;
+  }
+}
+
+export function captionEvalExamples(dir: string, o: EvalReadOptions): AsyncGenerator<CaptionEvalExample> {
+  return decodedRows(dir, 'caption-eval', o, (row, frames) => ({ key: row.key, frames, captions: row.captions as string[] }));
+}
+
+export function vqaEvalExamples(dir: string, o: EvalReadOptions): AsyncGenerator<VqaEvalExample> {
+  return decodedRows(dir, 'vqa-eval', o, (row, frames) => ({
+    key: row.key,
+    questionId: row.question_id as number,
+    frames,
+    question: row.question as string,
+    answers: row.answers as string[],
+    answerType: row.answer_type as string,
+    ...(row.question_type !== undefined ? { questionType: row.question_type as string } : {}),
+  }));
+}
