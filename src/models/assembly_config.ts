@@ -1,0 +1,77 @@
+// The resolved configs of each assembly kind, and their resolution from a spec's `models:` entries.
+// Components are named as their parameters are prefixed: vit, pooler, resampler, fc_in, tlm, fc_out,
+// llm (VLMs); lm (language-only pretraining); vit, text, proj (contrastive ViT pretraining).
+import { userError } from '../util/errors.ts';
+import { type ComponentSpec, resolveComponent } from './config.ts';
+import type { LmConfig } from './lm.ts';
+import type { PoolerConfig } from './pooler.ts';
+import type { ResamplerConfig } from './resampler.ts';
+import type { VitConfig } from './vit.ts';
+
+export const ASSEMBLY_KINDS = ['lm', 'contrastive', 'captioner', 'vadapter', 'perceiver'] as const;
+export type AssemblyKind = (typeof ASSEMBLY_KINDS)[number];
+
+/** How the decoder attends over [prompt, visual tokens, prompt]: causally, or both ways within that prefix. */
+export type DecoderMask = 'causal' | 'prefix';
+/** How the TLM attends over the resampler's tokens when it is the adapter (the paper leaves it open). */
+export type AdapterMask = 'causal' | 'bidirectional';
+
+export type AssemblyConfigs =
+  | { kind: 'lm'; lm: LmConfig }
+  | { kind: 'contrastive'; vit: VitConfig; text: LmConfig; embedDim: number }
+  | { kind: 'captioner'; vit: VitConfig; pooler: PoolerConfig; tlm: LmConfig; decoderMask: DecoderMask }
+  | { kind: 'vadapter'; vit: VitConfig; resampler: ResamplerConfig; tlm: LmConfig; llm: LmConfig; adapterMask: AdapterMask; decoderMask: DecoderMask }
+  | { kind: 'perceiver'; vit: VitConfig; resampler: ResamplerConfig; llm: LmConfig; decoderMask: DecoderMask };
+
+export type ConfigsOf<K extends AssemblyKind> = Extract<AssemblyConfigs, { kind: K }>;
+
+/** What a spec gives: component specs (preset + overrides) and options. */
+export interface AssemblySpec {
+  vit?: ComponentSpec;
+  lm?: ComponentSpec;
+  text?: ComponentSpec;
+  tlm?: ComponentSpec;
+  llm?: ComponentSpec;
+  pooler?: ComponentSpec;
+  resampler?: ComponentSpec;
+  embedDim?: number;
+  adapterMask?: AdapterMask;
+  decoderMask?: DecoderMask;
+}
+
+function need(spec: AssemblySpec, key: keyof AssemblySpec, kind: AssemblyKind, path: (string | number)[]): ComponentSpec {
+  const value = spec[key];
+  if (value === undefined || typeof value !== 'object') throw userError('missing_key', `a ${kind} assembly needs a "${key}" component`, { path: [...path, key] });
+  return value;
+}
+
+/** Resolve every component of an assembly, deriving the widths that join them. */
+export function resolveAssembly(kind: AssemblyKind, spec: AssemblySpec, path: (string | number)[] = ['models']): AssemblyConfigs {
+  const at = (key: string) => [...path, key];
+  const decoderMask = spec.decoderMask ?? 'causal';
+  if (kind === 'lm') return { kind, lm: resolveComponent('lm', need(spec, 'lm', kind, path), {}, at('lm')) };
+  const vit = resolveComponent('vit', need(spec, 'vit', kind, path), {}, at('vit'));
+  if (kind === 'contrastive') {
+    return { kind, vit, text: resolveComponent('lm', need(spec, 'text', kind, path), {}, at('text')), embedDim: spec.embedDim ?? vit.width };
+  }
+  if (kind === 'captioner') {
+    const tlm = resolveComponent('lm', need(spec, 'tlm', kind, path), {}, at('tlm'));
+    const pooler = resolveComponent('pooler', need(spec, 'pooler', kind, path), { width: tlm.width, inputWidth: vit.width }, at('pooler'));
+    checkJoin(pooler.width === tlm.width, `pooler width ${pooler.width} must equal the TLM's width ${tlm.width}`, at('pooler'));
+    checkJoin(pooler.inputWidth === vit.width, `pooler inputWidth ${pooler.inputWidth} must equal the ViT's width ${vit.width}`, at('pooler'));
+    return { kind, vit, pooler, tlm, decoderMask };
+  }
+  const llm = resolveComponent('lm', need(spec, 'llm', kind, path), {}, at('llm'));
+  if (kind === 'perceiver') {
+    const resampler = resolveComponent('resampler', need(spec, 'resampler', kind, path), { width: vit.width, hidden: vit.width }, at('resampler'));
+    return { kind, vit, resampler, llm, decoderMask };
+  }
+  const tlm = resolveComponent('lm', need(spec, 'tlm', kind, path), {}, at('tlm'));
+  const resampler = resolveComponent('resampler', need(spec, 'resampler', kind, path), { width: tlm.width, hidden: tlm.width }, at('resampler'));
+  checkJoin(resampler.width === tlm.width, `resampler width ${resampler.width} must equal the TLM's width ${tlm.width} (its tokens are the TLM's input)`, at('resampler'));
+  return { kind, vit, resampler, tlm, llm, adapterMask: spec.adapterMask ?? 'causal', decoderMask };
+}
+
+function checkJoin(ok: boolean, message: string, path: (string | number)[]): void {
+  if (!ok) throw userError('component_mismatch', message, { path });
+}

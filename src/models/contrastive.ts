@@ -1,0 +1,45 @@
+// Contrastive (CLIP-style) pretraining of the ViT, since CoCa weights are not public: the ViT's
+// tokens are mean-pooled over frames and patches, a small causal text tower (an LM of its own,
+// `text.*`) is read at each caption's last real token, both are projected to `embedDim`
+// (`proj.vision`, `proj.text`), L2-normalised, and scored with a learned temperature `proj.logit_scale`.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConfigsOf } from './assembly_config.ts';
+import { dense, initDense } from './layers.ts';
+import { lmForward } from './lm.ts';
+import { contrastiveLoss, l2Normalize } from './losses.ts';
+import { weights, type ParamFactory, type Params } from './params.ts';
+import { applyVit } from './vit.ts';
+
+export type ContrastiveConfigs = ConfigsOf<'contrastive'>;
+
+export interface ContrastiveBatch {
+  frames: tf.Tensor; // [B, T, H, W, 3] float32 in [0, 1]
+  textIds: tf.Tensor; // [B, L] int32, padded on the right
+  textMask: tf.Tensor; // [B, L], 1 = real token
+}
+
+export function initProjections(f: ParamFactory, c: ContrastiveConfigs): void {
+  initDense(f, 'vision', c.vit.width, c.embedDim, false);
+  initDense(f, 'text', c.text.width, c.embedDim, false);
+  f.fill('logit_scale', [], Math.log(1 / 0.07)); // temperature 0.07, as CLIP
+}
+
+/** frames -> [B, embedDim], unit length. */
+export function imageEmbedding(params: Params, c: ContrastiveConfigs, frames: tf.Tensor): tf.Tensor {
+  const tokens = applyVit(weights(params, 'vit'), c.vit, frames); // [B, T, S, width]
+  return l2Normalize(dense(weights(params, 'proj'), 'vision', tf.mean(tokens, [1, 2]), false)); // [B, embedDim]
+}
+
+/** text -> [B, embedDim], unit length, from the text tower's hidden state at the last real token. */
+export function textEmbedding(params: Params, c: ContrastiveConfigs, ids: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  const hidden = lmForward(weights(params, 'text'), c.text, { ids, mask }).hidden; // [B, L, width]
+  const last = tf.sub(tf.sum(tf.cast(mask, 'int32'), 1), tf.scalar(1, 'int32')); // [B]
+  const pick = tf.expandDims(tf.oneHot(last, ids.shape[1]!), 2); // [B, L, 1]
+  return l2Normalize(dense(weights(params, 'proj'), 'text', tf.sum(tf.mul(hidden, pick), 1), false)); // [B, embedDim]
+}
+
+export function clipLoss(params: Params, c: ContrastiveConfigs, batch: ContrastiveBatch): tf.Scalar {
+  const image = imageEmbedding(params, c, batch.frames);
+  const text = textEmbedding(params, c, batch.textIds, batch.textMask);
+  return contrastiveLoss(image, text, params.get('proj.logit_scale')!);
+}
