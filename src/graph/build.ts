@@ -1,0 +1,98 @@
+// One trial's stages as a graph: each stage block validated by its kind's schema (positions from
+// the spec's source map), references resolved to stage names, dangling references and cycles
+// reported with the stages they involve, and the stages put in dependency order.
+import { UserError, didYouMean, type Issue } from '../util/errors.ts';
+import type { SpecTrial } from '../spec/load.ts';
+import type { DocPath } from '../spec/source-map.ts';
+import { checkAt } from '../spec/validate.ts';
+import { parseDottedPath } from '../spec/values.ts';
+import type { StageKindRegistry } from '../stages/registry.ts';
+import type { AnyStageKind, StageExperiment, StageReferences } from '../stages/types.ts';
+import { topoOrder } from './topo.ts';
+
+export interface StageEdge {
+  role: string; // e.g. "vision", "adapters.1"
+  stage: string;
+  path: DocPath; // where the reference is written
+}
+
+export interface StageNode {
+  name: string;
+  kind: AnyStageKind;
+  config: unknown; // parsed by the kind's schema
+  references: StageReferences;
+  edges: StageEdge[];
+}
+
+export interface StageGraph {
+  trial: SpecTrial;
+  experiment: StageExperiment;
+  nodes: Map<string, StageNode>;
+  order: string[]; // dependencies first
+}
+
+export function buildStageGraph(trial: SpecTrial, registry: StageKindRegistry): StageGraph {
+  const issues: Issue[] = [];
+  const nodes = new Map<string, StageNode>();
+  for (const [name, block] of Object.entries(trial.spec.stages)) {
+    const node = buildNode(name, block, trial, registry, issues);
+    if (node) nodes.set(name, node);
+  }
+  if (issues.length === 0) checkReferences(nodes, trial, issues);
+  if (issues.length > 0) throw new UserError(issues);
+  const sorted = topoOrder([...nodes.keys()], (n) => nodes.get(n)!.edges.map((e) => e.stage));
+  if (!sorted.ok) throw new UserError(cycleIssue(sorted.cycle, nodes, trial));
+  return { trial, experiment: experimentOf(trial), nodes, order: sorted.order };
+}
+
+export function experimentOf(trial: SpecTrial): StageExperiment {
+  const { name, seed, backend, data, models } = trial.spec;
+  return { name, seed, backend, data, models, trial: { index: trial.index, label: trial.label } };
+}
+
+function buildNode(name: string, block: { kind: string }, trial: SpecTrial, registry: StageKindRegistry, issues: Issue[]): StageNode | undefined {
+  const kindPath = ['stages', name, 'kind'];
+  if (!registry.has(block.kind)) {
+    try {
+      registry.get(block.kind, { path: kindPath, ...trial.map.at(kindPath) });
+    } catch (err) {
+      if (err instanceof UserError) issues.push(...err.issues);
+      else throw err;
+    }
+    return undefined;
+  }
+  const kind = registry.get(block.kind);
+  const { kind: _kind, ...own } = block;
+  const checked = checkAt(kind.configSchema, own, ['stages', name], trial.map);
+  if (!checked.ok) {
+    issues.push(...checked.issues);
+    return undefined;
+  }
+  const references = kind.references(checked.value);
+  return { name, kind, config: checked.value, references, edges: edgesOf(name, references) };
+}
+
+function edgesOf(name: string, references: StageReferences): StageEdge[] {
+  return Object.entries(references).flatMap(([role, target]) => {
+    const base = ['stages', name, ...parseDottedPath(role)];
+    if (Array.isArray(target)) return target.map((stage, i) => ({ role: `${role}.${i}`, stage, path: [...base, i] }));
+    return [{ role, stage: target, path: base }];
+  });
+}
+
+function checkReferences(nodes: Map<string, StageNode>, trial: SpecTrial, issues: Issue[]): void {
+  const names = [...nodes.keys()];
+  for (const node of nodes.values()) {
+    for (const edge of node.edges) {
+      if (nodes.has(edge.stage)) continue;
+      const hint = didYouMean(edge.stage, names);
+      const known = hint ? `did you mean "${hint}"?` : `stages are: ${names.join(', ')}`;
+      issues.push({ code: 'unknown_stage', path: edge.path, message: `stage "${node.name}" refers to "${edge.stage}", which is not a stage; ${known}`, ...trial.map.at(edge.path) });
+    }
+  }
+}
+
+function cycleIssue(cycle: string[], nodes: Map<string, StageNode>, trial: SpecTrial): Issue {
+  const first = nodes.get(cycle[0])!.edges.find((e) => e.stage === cycle[1])!;
+  return { code: 'stage_cycle', path: first.path, message: `stages refer to each other in a cycle: ${cycle.join(' -> ')}`, ...trial.map.at(first.path) };
+}

@@ -1,0 +1,78 @@
+// Stage kinds by name. Built-in kinds are listed below (loaded lazily: they pull in tensor code);
+// users add their own through plugins: modules, named in a spec's `plugins:` or with `--plugin`,
+// that export `stageKinds` (a list) or a default export (a kind or a list).
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { didYouMean, userError, type SourcePos } from '../util/errors.ts';
+import type { AnyStageKind } from './types.ts';
+
+/** Built-in kinds, one line each: `() => import('./pretrain-lm.ts').then((m) => [m.pretrainLm])`. */
+const BUILTIN_KINDS: (() => Promise<AnyStageKind[]>)[] = [];
+
+export class StageKindRegistry {
+  private readonly kinds = new Map<string, { kind: AnyStageKind; source: string }>();
+
+  /** Add a kind; the same object again is a no-op, another kind of the same name is an error. */
+  register(kind: AnyStageKind, source = 'built-in'): void {
+    const existing = this.kinds.get(kind.kind);
+    if (existing?.kind === kind) return;
+    if (existing) throw userError('duplicate_kind', `stage kind "${kind.kind}" is registered twice: by ${existing.source} and by ${source}`);
+    this.kinds.set(kind.kind, { kind, source });
+  }
+
+  has(name: string): boolean {
+    return this.kinds.has(name);
+  }
+
+  /** The kind called `name`; an unknown name is an error listing the known ones. */
+  get(name: string, where: SourcePos & { path?: (string | number)[] } = {}): AnyStageKind {
+    const entry = this.kinds.get(name);
+    if (entry) return entry.kind;
+    const hint = didYouMean(name, this.names());
+    const known = this.names().length > 0 ? `known kinds: ${this.names().join(', ')}` : 'no stage kinds are registered (a plugin missing?)';
+    throw userError('unknown_kind', `unknown stage kind "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; ${known}`, where);
+  }
+
+  names(): string[] {
+    return [...this.kinds.keys()].sort();
+  }
+
+  /** Each kind with where it came from, for listings. */
+  entries(): { kind: AnyStageKind; source: string }[] {
+    return this.names().map((n) => this.kinds.get(n)!);
+  }
+}
+
+/** The process-wide registry that the CLI, the planner and `stage exec` use. */
+export const stageKinds = new StageKindRegistry();
+
+let builtinsLoaded: Promise<void> | undefined;
+
+export function loadBuiltinKinds(registry: StageKindRegistry = stageKinds): Promise<void> {
+  builtinsLoaded ??= Promise.all(BUILTIN_KINDS.map((load) => load())).then((lists) => {
+    for (const kind of lists.flat()) registry.register(kind);
+  });
+  return builtinsLoaded;
+}
+
+/** Import a plugin module and register the kinds it exports. */
+export async function loadPlugin(path: string, registry: StageKindRegistry = stageKinds): Promise<void> {
+  const file = resolve(path);
+  let mod: { stageKinds?: unknown; default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as typeof mod;
+  } catch (err) {
+    throw userError('plugin_failed', `plugin ${path} could not be loaded: ${err instanceof Error ? err.message : String(err)}`, { file: path });
+  }
+  const exported = mod.stageKinds ?? mod.default;
+  const list = Array.isArray(exported) ? exported : exported === undefined ? [] : [exported];
+  if (list.length === 0 || !list.every(isStageKind)) {
+    throw userError('plugin_invalid', 'a plugin must export `stageKinds` (a list of stage kinds) or a default stage kind', { file: path });
+  }
+  for (const kind of list) registry.register(kind, `plugin ${path}`);
+}
+
+function isStageKind(value: unknown): value is AnyStageKind {
+  const k = value as Partial<AnyStageKind> | null;
+  return !!k && typeof k.kind === 'string' && typeof k.run === 'function' && typeof k.references === 'function' && typeof k.totalSteps === 'function' && !!k.configSchema;
+}

@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { buildStageGraph } from '../../src/graph/build.ts';
+import { fingerprintGraph } from '../../src/graph/fingerprint.ts';
+import { loadSpec } from '../../src/spec/load.ts';
+import { StageKindRegistry } from '../../src/stages/registry.ts';
+import { UserError, formatIssue } from '../../src/util/errors.ts';
+import { linreg } from '../fixtures/linreg-kind.ts';
+import { specDir } from '../spec/helpers.ts';
+
+const SPEC = `name: g
+stages:
+  base:
+    kind: linreg
+    steps: 10
+  tune:
+    kind: linreg
+    steps: 5
+    init: base
+  other: { kind: linreg, steps: 3 }
+`;
+
+function registry(): StageKindRegistry {
+  const r = new StageKindRegistry();
+  r.register(linreg, 'test');
+  return r;
+}
+
+function graphOf(text: string, overrides: string[] = []) {
+  const file = join(specDir({ 'g.yaml': text }), 'g.yaml');
+  return buildStageGraph(loadSpec(file, overrides).trials[0], registry());
+}
+
+function errorsOf(text: string): string[] {
+  try {
+    graphOf(text);
+  } catch (err) {
+    if (err instanceof UserError) return err.issues.map((i) => formatIssue(i).replace(/^.*g\.yaml:/, 'g.yaml:'));
+    throw err;
+  }
+  assert.fail('expected the spec to be rejected');
+}
+
+test('stages are ordered after what they reference, with configs parsed by their kind', () => {
+  const g = graphOf(SPEC);
+  assert.deepEqual(g.order, ['base', 'tune', 'other']);
+  assert.deepEqual(g.nodes.get('tune')!.edges, [{ role: 'init', stage: 'base', path: ['stages', 'tune', 'init'] }]);
+  assert.equal((g.nodes.get('base')!.config as { lr: number }).lr, 0.05);
+});
+
+test("a stage kind's schema errors are positioned in the spec file", () => {
+  assert.deepEqual(errorsOf('name: g\nstages:\n  stage1: { kind: linreg, steps: 3 }\n  stage2:\n    kind: linreg\n    steps: ten\n    stpes: 1\n  s3: { kind: linrge, steps: 1 }\n'), [
+    'g.yaml:6:5: stages.stage2.steps: expected a positive integer, got "ten"',
+    'g.yaml:7:5: stages.stage2.stpes: unknown key "stpes"; did you mean "steps"?',
+    'g.yaml:8:9: stages.s3.kind: unknown stage kind "linrge" (did you mean "linreg"?); known kinds: linreg',
+  ]);
+});
+
+test('a dangling reference and a cycle name the stages involved', () => {
+  assert.deepEqual(errorsOf('name: g\nstages:\n  a: { kind: linreg, steps: 1, init: bsae }\n  base: { kind: linreg, steps: 1 }\n'), [
+    'g.yaml:3:32: stages.a.init: stage "a" refers to "bsae", which is not a stage; did you mean "base"?',
+  ]);
+  assert.deepEqual(errorsOf('name: g\nstages:\n  a: { kind: linreg, steps: 1, init: c }\n  b: { kind: linreg, steps: 1, init: a }\n  c: { kind: linreg, steps: 1, init: b }\n'), [
+    'g.yaml:3:32: stages.a.init: stages refer to each other in a cycle: a -> c -> b -> a',
+  ]);
+});
+
+test('changing one stage changes its fingerprint and its dependents, not the others', () => {
+  const before = fingerprintGraph(graphOf(SPEC), { code: 'c1' });
+  const after = fingerprintGraph(graphOf(SPEC, ['stages.base.steps=11']), { code: 'c1' });
+  const changed = [...before.keys()].filter((n) => before.get(n)!.fingerprint !== after.get(n)!.fingerprint);
+  assert.deepEqual(changed, ['base', 'tune']);
+  assert.deepEqual(after.get('tune')!.inputs.upstream, { init: after.get('base')!.fingerprint });
+});
+
+test('the stage name is not part of the fingerprint; the seed and the code version are', () => {
+  const a = fingerprintGraph(graphOf(SPEC), { code: 'c1' });
+  const renamed = fingerprintGraph(graphOf(SPEC.replace(/other/g, 'renamed')), { code: 'c1' });
+  assert.equal(a.get('other')!.fingerprint, renamed.get('renamed')!.fingerprint);
+  const reseeded = fingerprintGraph(graphOf(`seed: 4\n${SPEC}`), { code: 'c1' });
+  assert.notEqual(a.get('other')!.fingerprint, reseeded.get('other')!.fingerprint);
+  assert.notEqual(a.get('other')!.fingerprint, fingerprintGraph(graphOf(SPEC), { code: 'c2' }).get('other')!.fingerprint);
+});
+
+test("a dataset's manifest fingerprint enters the fingerprint; a missing manifest is an error naming the stage", () => {
+  const dir = specDir({ 'data/d1/dataset.json': '{"fingerprint": "aaa"}', 'data/d2/dataset.json': '{"fingerprint": "bbb"}' });
+  const spec = (d: string) => `name: g\nstages:\n  s: { kind: linreg, steps: 1, dataset: ${join(dir, 'data', d)} }\n`;
+  const f1 = fingerprintGraph(graphOf(spec('d1')), { code: 'c' }).get('s')!;
+  assert.deepEqual(f1.inputs.datasets, ['aaa']);
+  assert.notEqual(f1.fingerprint, fingerprintGraph(graphOf(spec('d2')), { code: 'c' }).get('s')!.fingerprint);
+  assert.throws(() => fingerprintGraph(graphOf(spec('none')), { code: 'c' }), /stage s: no dataset\.json in .*none: not a dataset directory/);
+});
