@@ -1,6 +1,7 @@
 // Every CLI command, one module each. Add a command by adding its file and a line here.
 import type { CommandModule } from 'yargs';
 import { doctorCommand } from './doctor.ts';
+import { modelCommand } from './model.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [doctorCommand];
+export const commands: CommandModule<any, any>[] = [doctorCommand, modelCommand];

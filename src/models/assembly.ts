@@ -73,9 +73,13 @@ function componentInits(c: AssemblyConfigs): Record<string, Init> {
   }
 }
 
-const FROZEN: Record<AssemblyKind, string[]> = { lm: [], contrastive: [], captioner: ['vit'], vadapter: ['vit', 'llm'], perceiver: ['vit', 'llm'] };
-/** Parameters the loss never reads: the TLM's token embedding when the TLM is an adapter fed embeddings. */
-const UNUSED: Record<AssemblyKind, string[]> = { lm: [], contrastive: [], captioner: [], vadapter: ['tlm.embed.weight'], perceiver: [] };
+/** Components an assembly keeps frozen (pretrained elsewhere). */
+export const FROZEN_COMPONENTS: Record<AssemblyKind, string[]> = { lm: [], contrastive: [], captioner: ['vit'], vadapter: ['vit', 'llm'], perceiver: ['vit', 'llm'] };
+
+/** Parameters the loss never reads, with their sizes: the TLM's token embedding when the TLM is an adapter fed embeddings. */
+export function unusedParams(c: AssemblyConfigs): Map<string, number> {
+  return c.kind === 'vadapter' ? new Map([['tlm.embed.weight', c.tlm.vocab * c.tlm.width]]) : new Map();
+}
 
 /** Parameters of every component, each component seeded by Rng.derive(seed, its name). */
 export function initAssembly(c: AssemblyConfigs, seed: number): { params: Params; components: Record<string, string[]> } {
@@ -112,8 +116,8 @@ function lossOf(c: AssemblyConfigs, params: Params): (batch: never) => tf.Scalar
 /** Build an assembly from resolved configs (see resolveAssembly) with freshly initialised parameters. */
 export function buildAssembly<K extends AssemblyKind>(configs: Extract<AssemblyConfigs, { kind: K }>, seed: number): Assembly<K> {
   const { params, components } = initAssembly(configs, seed);
-  const frozen = new Set(FROZEN[configs.kind]);
-  const unused = new Set(UNUSED[configs.kind]);
+  const frozen = new Set(FROZEN_COMPONENTS[configs.kind]);
+  const unused = unusedParams(configs);
   const trainable = Object.entries(components)
     .filter(([name]) => !frozen.has(name))
     .flatMap(([, names]) => names)

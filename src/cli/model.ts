@@ -1,0 +1,65 @@
+// `vadapter model summary <assembly|preset>`: parameters, trainable vs frozen, FLOPs and activations per example.
+import type { CommandModule } from 'yargs';
+import { summarizeByName, type ModelSummary } from '../models/summary.ts';
+import { formatTable, printJson, printLine } from './output.ts';
+
+interface SummaryArgs {
+  name: string;
+  json: boolean;
+  frames: number;
+  promptTokens: number;
+  captionTokens: number;
+  vit?: string;
+  tlm?: string;
+  llm?: string;
+  lm?: string;
+  text?: string;
+  pooler?: string;
+  resampler?: string;
+}
+
+const COMPONENT_OPTIONS = ['vit', 'tlm', 'llm', 'lm', 'text', 'pooler', 'resampler'] as const;
+
+function human(n: number): string {
+  if (n >= 1e12) return `${(n / 1e12).toFixed(2)}T`;
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(n);
+}
+
+function printHuman(s: ModelSummary): void {
+  printLine(`${s.name}: ${s.shape.frames} frames, ${s.shape.promptTokens} prompt + ${s.shape.captionTokens} caption tokens per example`);
+  const rows = Object.entries(s.components).map(([name, c]) => [name, human(c.params), human(c.trainable), human(c.flops), human(c.activations)]);
+  rows.push(['total', human(s.params), human(s.trainable), human(s.flopsPerExample), human(s.activationsPerExample)]);
+  printLine(formatTable(['component', 'params', 'trainable', 'FLOPs/example', 'activations/example'], rows));
+  printLine(`frozen: ${human(s.frozen)} (${s.frozen} parameters)`);
+}
+
+const summaryCommand: CommandModule<object, SummaryArgs> = {
+  command: 'summary <name>',
+  describe: 'parameters, trainable vs frozen, forward FLOPs and activations per example of an assembly (lm, contrastive, captioner, vadapter, perceiver) or a ViT/LM preset',
+  builder: (y) => {
+    let b = y
+      .positional('name', { type: 'string', demandOption: true, describe: 'assembly kind or preset name' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .option('frames', { type: 'number', default: 8, describe: 'frames per example' })
+      .option('prompt-tokens', { type: 'number', default: 8, describe: 'prompt tokens around the visual tokens' })
+      .option('caption-tokens', { type: 'number', default: 32, describe: 'caption (or text) tokens' });
+    for (const c of COMPONENT_OPTIONS) b = b.option(c, { type: 'string', describe: `${c} preset (default: the paper's size)` });
+    return b.example('$0 model summary vadapter --vit vit-l', 'the paper-scale VAdapter over ViT-L').example('$0 model summary vit-b --json', 'one preset, as JSON') as never;
+  },
+  handler: (args) => {
+    const presets = Object.fromEntries(COMPONENT_OPTIONS.map((c) => [c, args[c]]));
+    const summary = summarizeByName(args.name, presets, { frames: args.frames, promptTokens: args.promptTokens, captionTokens: args.captionTokens });
+    if (args.json) printJson(summary);
+    else printHuman(summary);
+  },
+};
+
+export const modelCommand: CommandModule = {
+  command: 'model <command>',
+  describe: 'inspect model presets and assemblies',
+  builder: (y) => y.command(summaryCommand).demandCommand(1),
+  handler: () => undefined,
+};
