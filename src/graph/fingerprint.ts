@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../util/errors.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import type { StageGraph, StageNode } from './build.ts';
-import { datasetFingerprint } from './datasets.ts';
+import { datasetFingerprint } from '../data/manifest.ts';
 
 export interface FingerprintInputs {
   kind: string;

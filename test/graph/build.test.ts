@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildStageGraph } from '../../src/graph/build.ts';
+import { computeFingerprint, SCHEMA_VERSION, writeManifest } from '../../src/data/manifest.ts';
 import { fingerprintGraph } from '../../src/graph/fingerprint.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { StageKindRegistry } from '../../src/stages/registry.ts';
@@ -20,6 +21,13 @@ stages:
     init: base
   other: { kind: linreg, steps: 3 }
 `;
+
+/** A valid dataset directory with no shards; returns its fingerprint. */
+function emptyDataset(dir: string, kind: 'image-text' | 'video-text'): string {
+  const fingerprint = computeFingerprint({ kind, schemaVersion: SCHEMA_VERSION, shards: [] });
+  writeManifest(dir, { kind, schemaVersion: SCHEMA_VERSION, name: kind, batchRows: 1, shards: [], totalRows: 0, fingerprint, source: {} });
+  return fingerprint;
+}
 
 function registry(): StageKindRegistry {
   const r = new StageKindRegistry();
@@ -84,10 +92,12 @@ test('the stage name is not part of the fingerprint; the seed and the code versi
 });
 
 test("a dataset's manifest fingerprint enters the fingerprint; a missing manifest is an error naming the stage", () => {
-  const dir = specDir({ 'data/d1/dataset.json': '{"fingerprint": "aaa"}', 'data/d2/dataset.json': '{"fingerprint": "bbb"}' });
+  const dir = specDir({});
+  const d1 = emptyDataset(join(dir, 'data', 'd1'), 'image-text');
+  emptyDataset(join(dir, 'data', 'd2'), 'video-text');
   const spec = (d: string) => `name: g\nstages:\n  s: { kind: linreg, steps: 1, dataset: ${join(dir, 'data', d)} }\n`;
   const f1 = fingerprintGraph(graphOf(spec('d1')), { code: 'c' }).get('s')!;
-  assert.deepEqual(f1.inputs.datasets, ['aaa']);
+  assert.deepEqual(f1.inputs.datasets, [d1]);
   assert.notEqual(f1.fingerprint, fingerprintGraph(graphOf(spec('d2')), { code: 'c' }).get('s')!.fingerprint);
-  assert.throws(() => fingerprintGraph(graphOf(spec('none')), { code: 'c' }), /stage s: no dataset\.json in .*none: not a dataset directory/);
+  assert.throws(() => fingerprintGraph(graphOf(spec('none')), { code: 'c' }), /none: stage s: no dataset\.json here: not a dataset directory/);
 });
