@@ -1,7 +1,50 @@
-// Kernels the wasm backend lacks or runs slowly, registered before it is first used.
-let registered = false;
+// Kernels the wasm backend lacks or runs wrongly or slowly, registered before it is first used.
+// docs/backends.md says why each is here.
+import { BatchMatMul, Conv2DBackpropFilter, Einsum, GatherV2, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batch_mat_mul.ts';
+import { cpuFallbackConfig } from './cpu_fallback.ts';
+import { gatherV2Config } from './gather_v2.ts';
+import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
 
-export function registerWasmKernels(): void {
-  if (registered) return;
-  registered = true;
+/** Kernels the wasm backend has, replaced by a version built on the original. */
+const OVERRIDES: Record<string, (original: KernelConfig) => KernelConfig> = {
+  [BatchMatMul]: batchMatMulConfig,
+  [GatherV2]: gatherV2Config,
+};
+
+/** Kernels the wasm backend lacks. */
+const ADDED: KernelConfig[] = [unsortedSegmentSumConfig, cpuFallbackConfig(Conv2DBackpropFilter), cpuFallbackConfig(Einsum)];
+
+const originals = new Map<string, KernelConfig>();
+
+function replaceKernel(config: KernelConfig): void {
+  unregisterKernel(config.kernelName, 'wasm');
+  registerKernel(config);
 }
+
+/** Register the kernels above for 'wasm' (once; @tensorflow/tfjs-backend-wasm must be loaded). */
+export function registerWasmKernels(): void {
+  if (originals.size > 0) return;
+  for (const [name, override] of Object.entries(OVERRIDES)) {
+    const original = getKernel(name, 'wasm');
+    originals.set(name, original);
+    replaceKernel(override(original));
+  }
+  for (const config of ADDED) registerKernel(config);
+}
+
+/** Run `fn` with tfjs's own wasm kernel for `name` in place of ours (benchmarks and tests compare the two). */
+export function withOriginalWasmKernel<T>(name: string, fn: () => T): T {
+  const original = originals.get(name);
+  if (!original) throw new Error(`no overridden wasm kernel named ${name}; overridden: ${[...originals.keys()].join(', ')}`);
+  const ours = getKernel(name, 'wasm');
+  replaceKernel(original);
+  try {
+    return fn();
+  } finally {
+    replaceKernel(ours);
+  }
+}
+
+/** The kernel names this module registers for wasm, for docs and tests. */
+export const WASM_KERNELS = { overridden: Object.keys(OVERRIDES), added: ADDED.map((c) => c.kernelName) };

@@ -1,0 +1,102 @@
+// BatchMatMul for wasm. The backend's own kernel takes XNNPACK's fast path only for one product
+// without transposes; transposeA/transposeB (every backward pass), batched products and even
+// [batch, seq, width] @ [width, out] run a naive loop 10-50x slower. Here a transposed operand is
+// materialised first (a copy is cheap next to the product), a batch against one matrix becomes
+// one tall product, and a batch against a batch becomes one fast product per element, on
+// zero-copy views of the operands. Small products with transposes or batches keep the original
+// kernel, whose per-call cost is lower.
+//
+// The original fast path also caches XNNPACK's packed copy of b by tensor id, and a reshape shares
+// the id: a weight used as [k, n] and later reshaped to [n, k] reads the stale packing and writes
+// past its output (heap corruption, tfjs 4.22). Every product here packs b from a fresh view id,
+// and the original kernel only ever gets products that take its uncached path.
+import { backend_util, BatchMatMul, getKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelInputs } from './kernel_inputs.ts';
+import { nativeFunction, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
+
+/** Below this many multiply-adds per product, the original loop is faster (measured by bench/matmul). */
+export const SMALL_PRODUCT = 24 ** 3;
+
+// BatchMatMul(aId, aShape, aRank, bId, bShape, bRank, transposeA, transposeB, outId) in the backend's C++.
+const nativeBatchMatMul = nativeFunction('BatchMatMul', ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+
+interface Plan {
+  batch: number; // output batch size; each operand has this many matrices, or one (broadcast)
+  aBatch: number;
+  bBatch: number;
+  m: number;
+  k: number;
+  n: number;
+  outShape: number[];
+}
+
+/** Sizes of a product we handle, or undefined for the batch layouts left to the original kernel. */
+function plan(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): Plan | undefined {
+  const aOuter = a.shape.slice(0, -2);
+  const bOuter = b.shape.slice(0, -2);
+  const outOuter = backend_util.assertAndGetBroadcastShape(aOuter, bOuter);
+  const [batch, aBatch, bBatch] = [outOuter, aOuter, bOuter].map((s) => util.sizeFromShape(s));
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const [m, k, n] = [transposeA ? ac : ar, transposeA ? ar : ac, transposeB ? br : bc];
+  const simpleBatch = (aBatch === batch || aBatch === 1) && (bBatch === batch || bBatch === 1);
+  const originalCaches = batch === 1 && !transposeA && !transposeB; // see the note at the top
+  if (!simpleBatch || (!originalCaches && m * k * n < SMALL_PRODUCT)) return undefined;
+  return { batch, aBatch, bBatch, m, k, n, outShape: [...outOuter, m, n] };
+}
+
+/** t: [..., rows, cols] -> a new [batch, cols, rows]. */
+function transposeInner(backend: WasmBackend, t: TensorInfo, batch: number): TensorInfo {
+  const [rows, cols] = t.shape.slice(-2);
+  const x = { dataId: t.dataId, shape: [batch, rows, cols], dtype: t.dtype };
+  return getKernel('Transpose', 'wasm').kernelFunc({ inputs: { x }, backend, attrs: { perm: [0, 2, 1] } }) as TensorInfo;
+}
+
+/** out[rows, n] = a[rows, k] @ b[k, n], by C++ tensor ids: XNNPACK's path. */
+function fastProduct(backend: WasmBackend, aId: number, rows: number, k: number, bId: number, n: number, outId: number): void {
+  nativeBatchMatMul(backend)(aId, shapeBytes([1, rows, k]), 3, bId, shapeBytes([1, k, n]), 3, false, false, outId);
+}
+
+/** One product per batch element, on views of a: [aBatch, m, k], b: [batch, k, n], out: [batch, m, n]. */
+function productPerElement(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, out: TensorInfo): void {
+  const { m, k, n } = p;
+  for (let i = 0; i < p.batch; i++) {
+    const views = [
+      viewOf(backend, a, p.aBatch === 1 ? 0 : i * m * k, m * k),
+      viewOf(backend, b, i * k * n, k * n),
+      viewOf(backend, out, i * m * n, m * n),
+    ];
+    fastProduct(backend, views[0], m, k, views[1], n, views[2]);
+    views.forEach((id) => releaseView(backend, id));
+  }
+}
+
+function product(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo): TensorInfo {
+  const out = backend.makeOutput([p.batch, p.m, p.n], 'float32');
+  // b one matrix: [batch * m, k] @ [k, n], one tall product
+  const perElement = p.bBatch === 1 ? { ...p, batch: 1, aBatch: 1, m: p.batch * p.m } : p;
+  productPerElement(backend, perElement, a, b, out);
+  out.shape = p.outShape;
+  return out;
+}
+
+/** BatchMatMul for wasm, falling back on `original` (the backend's own kernel) where it is as fast. */
+export function batchMatMulConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const backend = args.backend as WasmBackend;
+    const { a, b } = kernelInputs(BatchMatMul, args.inputs, 'a', 'b');
+    const transposeA = args.attrs?.transposeA === true;
+    const transposeB = args.attrs?.transposeB === true;
+    const p = a.dtype === 'float32' && b.dtype === 'float32' ? plan(a, b, transposeA, transposeB) : undefined;
+    if (!p) return original.kernelFunc(args);
+    const aN = transposeA ? transposeInner(backend, a, p.aBatch) : a; // [aBatch, m, k]
+    const bN = transposeB ? transposeInner(backend, b, p.bBatch) : b; // [bBatch, k, n]
+    try {
+      return product(backend, p, aN, bN);
+    } finally {
+      if (aN !== a) backend.disposeData(aN.dataId);
+      if (bN !== b) backend.disposeData(bN.dataId);
+    }
+  };
+  return { ...original, kernelFunc };
+}
