@@ -1,0 +1,71 @@
+// The synthetic datasets on first use, and reused after: each dataset directory under `root` whose
+// manifest records the same generator version and settings, and whose shard files are all there at
+// their recorded sizes, is kept; any other is (re)generated. A word-level tokenizer covering every
+// word the generator can produce is written to `root/tokenizer.json`. Parallel callers wait on a
+// lock, so each dataset is generated once.
+//
+//   const synth = await ensureSynthetic('datasets/synth', { scale: 'small', seed: 0 })
+//   synth.datasets.webli -> 'datasets/synth/webli';  synth.tokenizer -> 'datasets/synth/tokenizer.json'
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../../util/hash.ts';
+import { withLock } from '../lock.ts';
+import { readManifest } from '../manifest.ts';
+import { buildWordLevelTokenizer, saveTokenizer, tokenizerFileText } from '../tokenizer.ts';
+import { generateSet, synthSource, type SynthOptions } from './generate.ts';
+import { getSynthSet, SYNTH_SETS, type SynthSet } from './sets.ts';
+import { synthVocabularyTexts } from './vocabulary.ts';
+
+export interface EnsureOptions extends SynthOptions {
+  /** Only these datasets (default: all seven). */
+  only?: string[];
+  /** Regenerate even when a matching dataset exists. */
+  force?: boolean;
+  /** Called as each dataset is reused or generated. */
+  onDataset?: (event: { name: string; action: 'reused' | 'generated'; rows: number; seconds: number }) => void;
+}
+
+export interface SynthResult {
+  /** Dataset name -> directory. */
+  datasets: Record<string, string>;
+  tokenizer: string;
+  generated: string[];
+  reused: string[];
+}
+
+/** Whether `dir` holds the dataset these settings would generate (manifest settings and shard sizes; no hashing). */
+export function isCurrent(dir: string, set: SynthSet, o: SynthOptions): boolean {
+  try {
+    const m = readManifest(dir);
+    if (canonicalJson(m.source) !== canonicalJson(synthSource(set, o))) return false;
+    return m.shards.every((s) => existsSync(join(dir, s.file)) && statSync(join(dir, s.file)).size === s.bytes);
+  } catch {
+    return false;
+  }
+}
+
+export async function ensureSynthetic(root: string, o: EnsureOptions): Promise<SynthResult> {
+  const sets = o.only ? o.only.map(getSynthSet) : SYNTH_SETS;
+  mkdirSync(root, { recursive: true });
+  return withLock(join(root, '.synth.lock'), async () => {
+    const result: SynthResult = { datasets: {}, tokenizer: ensureTokenizer(root), generated: [], reused: [] };
+    for (const set of sets) {
+      const dir = join(root, set.name);
+      const start = performance.now();
+      const reuse = !o.force && isCurrent(dir, set, o);
+      const rows = reuse ? readManifest(dir).totalRows : (await generateSet(dir, set, o)).totalRows;
+      result.datasets[set.name] = dir;
+      result[reuse ? 'reused' : 'generated'].push(set.name);
+      o.onDataset?.({ name: set.name, action: reuse ? 'reused' : 'generated', rows, seconds: (performance.now() - start) / 1000 });
+    }
+    return result;
+  });
+}
+
+/** Write root/tokenizer.json unless it already holds the synthetic vocabulary. */
+function ensureTokenizer(root: string): string {
+  const path = join(root, 'tokenizer.json');
+  const tok = buildWordLevelTokenizer(synthVocabularyTexts());
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== tokenizerFileText(tok)) saveTokenizer(path, tok);
+  return path;
+}
