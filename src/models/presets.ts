@@ -55,9 +55,10 @@ export const POOLER_PRESETS: Record<string, Preset<'pooler'>> = {
   'pooler-tiny': pooler('CPU size stage-1 pooler: 8 queries', { queries: 8, heads: 4 }),
 };
 
-function buildRegistry(): Map<string, Preset> {
+/** One registry over preset tables; a name in two tables is an error. */
+export function buildPresetRegistry(tables: Record<string, Preset>[]): Map<string, Preset> {
   const registry = new Map<string, Preset>();
-  for (const table of [VIT_PRESETS, LM_PRESETS, RESAMPLER_PRESETS, POOLER_PRESETS] as Record<string, Preset>[]) {
+  for (const table of tables) {
     for (const [name, preset] of Object.entries(table)) {
       if (registry.has(name)) throw new Error(`model preset "${name}" registered twice`);
       registry.set(name, preset);
@@ -66,7 +67,7 @@ function buildRegistry(): Map<string, Preset> {
   return registry;
 }
 
-const PRESETS = buildRegistry();
+const PRESETS = buildPresetRegistry([VIT_PRESETS, LM_PRESETS, RESAMPLER_PRESETS, POOLER_PRESETS] as Record<string, Preset>[]);
 
 export function presetNames(kind?: ComponentKind): string[] {
   return [...PRESETS].filter(([, p]) => kind === undefined || p.kind === kind).map(([n]) => n);
