@@ -1,7 +1,8 @@
 // Every CLI command, one module each. Add a command by adding its file and a line here.
 import type { CommandModule } from 'yargs';
 import { doctorCommand } from './doctor.ts';
+import { evalCommand } from './eval.ts';
 import { modelCommand } from './model.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [doctorCommand, modelCommand];
+export const commands: CommandModule<any, any>[] = [doctorCommand, evalCommand, modelCommand];
