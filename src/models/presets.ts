@@ -29,16 +29,16 @@ const resampler = (source: string, config: Partial<ResamplerConfig>): Preset<'re
 const pooler = (source: string, config: Partial<PoolerConfig>): Preset<'pooler'> => ({ kind: 'pooler', source, config });
 
 export const VIT_PRESETS: Record<string, Preset<'vit'>> = {
-  'vit-tiny': vit('CPU size: 32 px, patch 8 (16 tokens a frame), 2 layers, width 64; ~0.11M', { image: 32, patch: 8, width: 64, layers: 2, heads: 4, mlp: 128 }),
-  'vit-small': vit('CPU size: 64 px, patch 8 (64 tokens a frame), 4 layers, width 128; ~0.82M', { image: 64, patch: 8, width: 128, layers: 4, heads: 4, mlp: 512 }),
+  'vit-tiny': vit('CPU size: 32 px, patch 8 (16 tokens a frame), 2 layers, width 64; 80K', { image: 32, patch: 8, width: 64, layers: 2, heads: 4, mlp: 128 }),
+  'vit-small': vit('CPU size: 64 px, patch 8 (64 tokens a frame), 4 layers, width 128; 0.83M', { image: 64, patch: 8, width: 128, layers: 4, heads: 4, mlp: 512 }),
   'vit-b': vit('CoCa ViT-B at 288 px / patch 18 (PaLM2-VAdapter): 12 layers, width 768; 86.0M', { image: 288, patch: 18, width: 768, layers: 12, heads: 12, mlp: 3072 }),
   'vit-l': vit('CoCa ViT-L at 288 px / patch 18: 24 layers, width 1024; 303.6M', { image: 288, patch: 18, width: 1024, layers: 24, heads: 16, mlp: 4096 }),
   'vit-g': vit('CoCa ViT-g (giant) at 288 px / patch 18: 40 layers, width 1408; 1.01B', { image: 288, patch: 18, width: 1408, layers: 40, heads: 16, mlp: 6144 }),
 };
 
 export const LM_PRESETS: Record<string, Preset<'lm'>> = {
-  'lm-tiny': lm('CPU size: 2 layers, width 64, vocab 512; ~0.13M', { vocab: 512, width: 64, layers: 2, heads: 4, kvHeads: 4, mlp: 192, parallel: false }),
-  'lm-small': lm('CPU size: 4 layers, width 256, vocab 4096; ~3.4M', { vocab: 4096, width: 256, layers: 4, heads: 4, kvHeads: 4, mlp: 768, parallel: false }),
+  'lm-tiny': lm('CPU size: 2 layers, width 64, vocab 512; 0.14M', { vocab: 512, width: 64, layers: 2, heads: 4, kvHeads: 4, mlp: 192, parallel: false }),
+  'lm-small': lm('CPU size: 4 layers, width 256, vocab 4096; 4.46M', { vocab: 4096, width: 256, layers: 4, heads: 4, kvHeads: 4, mlp: 768, parallel: false }),
   'palm2-tiny': lm("the paper's Tiny PaLM2 adapter (~108M; depth/width not stated): 12 layers, width 768, vocab 32000; 109.5M", { vocab: 32000, width: 768, layers: 12, heads: 12, kvHeads: 12, mlp: 2048, parallel: true }),
   'lm-1b': lm('sized as PaLM 2-1B (not public): 18 layers, width 2048, vocab 32000; 0.99B', { vocab: 32000, width: 2048, layers: 18, heads: 16, kvHeads: 16, mlp: 5632, parallel: true }),
 };
