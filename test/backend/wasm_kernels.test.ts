@@ -90,3 +90,34 @@ test('einsum matches cpu on wasm', async () => {
   const err = await wasmVsCpu(() => [tf.einsum('btd,de->bte', randn([2, 5, 4], 7), randn([4, 3], 8))]);
   assert.ok(err < TOLERANCE, `relative error ${err}`);
 });
+
+test('pow with whole and fractional exponents, and its gradient, match cpu', async () => {
+  for (const exponent of [2, 3, 4, -2, 0, 1.5]) {
+    const base = () => (exponent % 1 === 0 ? randn([6, 7], 9) : tf.abs(randn([6, 7], 9))); // fractional powers of negatives are NaN
+    const err = await wasmVsCpu(() => lossAndGrads((x) => tf.sum(tf.pow(x, exponent)), [base()]));
+    assert.ok(err < TOLERANCE, `x^${exponent}: relative error ${err}`);
+  }
+});
+
+test('sum over leading, trailing, mixed and all axes, with and without keepDims, matches cpu', async () => {
+  for (const axis of [0, [0, 1], [1, 0], 1, [0, 2], [0, 1, 2], -1]) {
+    for (const keepDims of [false, true]) {
+      const err = await wasmVsCpu(() => [tf.sum(randn([37, 5, 29], 10), axis, keepDims)]);
+      assert.ok(err < TOLERANCE, `axis ${axis}, keepDims ${keepDims}: ${err}`);
+    }
+  }
+  const [shape] = await runOn('wasm', () => [tf.tensor1d(tf.sum(tf.zeros([2, 3, 4]), [0, 1], true).shape)]);
+  assert.deepEqual(Array.from(shape), [1, 1, 4]);
+});
+
+test('clone (Identity) on wasm shares memory safely: the copy outlives the original', async () => {
+  await tf.setBackend('wasm');
+  const x = tf.tensor1d([1, 2, 3]);
+  const y = tf.clone(x);
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+  const z = tf.add(y, 1);
+  y.dispose();
+  assert.deepEqual(Array.from(z.dataSync()), [2, 3, 4]);
+  z.dispose();
+});

@@ -8,11 +8,13 @@
 //
 // The original fast path also caches XNNPACK's packed copy of b by tensor id, and a reshape shares
 // the id: a weight used as [k, n] and later reshaped to [n, k] reads the stale packing and writes
-// past its output (heap corruption, tfjs 4.22). Every product here packs b from a fresh view id,
-// and the original kernel only ever gets products that take its uncached path.
+// past its output (heap corruption, tfjs 4.22). Here a tensor's own id is only used for the one
+// [k, n] it was first multiplied as (so a weight keeps its packing across calls, which decoding
+// needs); any other use packs from a fresh view id. The original kernel only ever gets products
+// that take its uncached path.
 import { backend_util, BatchMatMul, getKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelInputs } from './kernel_inputs.ts';
-import { nativeFunction, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
+import { nativeFunction, nativeId, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
 
 /** Below this many multiply-adds per product, the original loop is faster (measured by bench/matmul). */
 export const SMALL_PRODUCT = 24 ** 3;
@@ -57,6 +59,25 @@ function fastProduct(backend: WasmBackend, aId: number, rows: number, k: number,
   nativeBatchMatMul(backend)(aId, shapeBytes([1, rows, k]), 3, bId, shapeBytes([1, k, n]), 3, false, false, outId);
 }
 
+// The [k, n] each tensor's data was first used as b with (keys are dataIds, shared by reshapes).
+const packedAs = new WeakMap<object, string>();
+
+/** Whether b's own id may carry XNNPACK's packing for b as [k, n]. */
+function packsAs(b: TensorInfo, k: number, n: number): boolean {
+  const shape = `${k}x${n}`;
+  const first = packedAs.get(b.dataId);
+  if (first === undefined) packedAs.set(b.dataId, shape);
+  return (first ?? shape) === shape;
+}
+
+/** b one matrix: [batch * m, k] @ [k, n] as one product, out: [batch * m, n]. */
+function tallProduct(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, out: TensorInfo): void {
+  const own = packsAs(b, p.k, p.n);
+  const bId = own ? nativeId(backend, b) : viewOf(backend, b, 0, p.k * p.n);
+  fastProduct(backend, nativeId(backend, a), p.batch * p.m, p.k, bId, p.n, nativeId(backend, out));
+  if (!own) releaseView(backend, bId);
+}
+
 /** One product per batch element, on views of a: [aBatch, m, k], b: [batch, k, n], out: [batch, m, n]. */
 function productPerElement(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, out: TensorInfo): void {
   const { m, k, n } = p;
@@ -73,9 +94,8 @@ function productPerElement(backend: WasmBackend, p: Plan, a: TensorInfo, b: Tens
 
 function product(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo): TensorInfo {
   const out = backend.makeOutput([p.batch, p.m, p.n], 'float32');
-  // b one matrix: [batch * m, k] @ [k, n], one tall product
-  const perElement = p.bBatch === 1 ? { ...p, batch: 1, aBatch: 1, m: p.batch * p.m } : p;
-  productPerElement(backend, perElement, a, b, out);
+  if (p.bBatch === 1) tallProduct(backend, p, a, b, out);
+  else productPerElement(backend, p, a, b, out);
   out.shape = p.outShape;
   return out;
 }

@@ -21,6 +21,7 @@ export interface WasmBackend extends KernelBackend {
   dataIdMap: { get(dataId: object): TensorData | undefined };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): TypedArray;
+  incRef(dataId: object): void;
 }
 
 const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1 };

@@ -1,15 +1,21 @@
 // Kernels the wasm backend lacks or runs wrongly or slowly, registered before it is first used.
 // docs/backends.md says why each is here.
-import { BatchMatMul, Conv2DBackpropFilter, Einsum, GatherV2, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { BatchMatMul, Conv2DBackpropFilter, Einsum, GatherV2, getKernel, Identity, Pow, Sum, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch_mat_mul.ts';
 import { cpuFallbackConfig } from './cpu_fallback.ts';
 import { gatherV2Config } from './gather_v2.ts';
+import { identityConfig } from './identity.ts';
+import { powConfig } from './pow.ts';
+import { sumConfig } from './sum.ts';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
 
 /** Kernels the wasm backend has, replaced by a version built on the original. */
 const OVERRIDES: Record<string, (original: KernelConfig) => KernelConfig> = {
   [BatchMatMul]: batchMatMulConfig,
   [GatherV2]: gatherV2Config,
+  [Identity]: identityConfig,
+  [Pow]: powConfig,
+  [Sum]: sumConfig,
 };
 
 /** Kernels the wasm backend lacks. */
@@ -34,17 +40,14 @@ export function registerWasmKernels(): void {
 }
 
 /** Run `fn` with tfjs's own wasm kernel for `name` in place of ours (benchmarks and tests compare the two). */
-export function withOriginalWasmKernel<T>(name: string, fn: () => T): T {
+export async function withOriginalWasmKernel<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   const original = originals.get(name);
   if (!original) throw new Error(`no overridden wasm kernel named ${name}; overridden: ${[...originals.keys()].join(', ')}`);
   const ours = getKernel(name, 'wasm');
   replaceKernel(original);
   try {
-    return fn();
+    return await fn();
   } finally {
     replaceKernel(ours);
   }
 }
-
-/** The kernel names this module registers for wasm, for docs and tests. */
-export const WASM_KERNELS = { overridden: Object.keys(OVERRIDES), added: ADDED.map((c) => c.kernelName) };
