@@ -3,7 +3,7 @@
 // being the reference length closest to the candidate's (the shorter one on a tie), and one
 // brevity penalty for the corpus. The tiny/small constants keep its exact arithmetic.
 
-import { MAX_NGRAM, type NgramCounts, type NgramList } from './ngrams.ts';
+import { MAX_NGRAM, type NgramTable } from './ngrams.ts';
 
 const TINY = 1e-15; // added to match counts, "so that if guess is 0 still return 0"
 const SMALL = 1e-9; // added to guess counts and the reference length to avoid dividing by 0
@@ -17,40 +17,41 @@ export interface BleuStats {
 }
 
 /**
- * BLEU statistics of every candidate against its references. `scratch` (one zeroed array per
- * order, indexed by n-gram id: NgramVocabulary.denseArrays) holds the max reference counts of
- * one image at a time and is left zeroed.
+ * BLEU statistics of every candidate against its references (sentence indices into `table`).
+ * `scratch` (table.denseArrays()) holds one image's max reference counts at a time and is left zeroed.
  */
-export function bleuStats(candidates: NgramCounts[], references: NgramCounts[][], scratch: Float64Array[]): BleuStats[] {
-  return candidates.map((candidate, i) => {
+export function bleuStats(table: NgramTable, candidates: number[], references: number[][], scratch: Float64Array[]): BleuStats[] {
+  return candidates.map((cand, i) => {
     const refs = references[i];
+    const testLength = table.wordCount(cand);
     const guess: number[] = [];
     const correct: number[] = [];
-    for (let k = 0; k < MAX_NGRAM; k++) {
-      guess.push(Math.max(0, candidate.length - k));
-      correct.push(clippedMatches(candidate.orders[k], refs.map((r) => r.orders[k]), scratch[k]));
+    for (let k = 1; k <= MAX_NGRAM; k++) {
+      guess.push(Math.max(0, testLength - k + 1));
+      correct.push(clippedMatches(table, cand, refs, k, scratch[k - 1]));
     }
-    return { testLength: candidate.length, refLength: closestLength(candidate.length, refs), guess, correct };
+    return { testLength, refLength: closestLength(testLength, refs.map((r) => table.wordCount(r))), guess, correct };
   });
 }
 
-function clippedMatches(candidate: NgramList, references: NgramList[], maxRef: Float64Array): number {
-  for (const ref of references) {
-    for (let j = 0; j < ref.ids.length; j++) maxRef[ref.ids[j]] = Math.max(maxRef[ref.ids[j]], ref.counts[j]);
+function clippedMatches(table: NgramTable, cand: number, refs: number[], k: number, maxRef: Float64Array): number {
+  const { ids, counts } = table;
+  for (const ref of refs) {
+    for (let j = table.start(ref, k); j < table.end(ref, k); j++) maxRef[ids[j]] = Math.max(maxRef[ids[j]], counts[j]);
   }
   let matches = 0;
-  for (let j = 0; j < candidate.ids.length; j++) matches += Math.min(maxRef[candidate.ids[j]], candidate.counts[j]);
-  for (const ref of references) for (const id of ref.ids) maxRef[id] = 0;
+  for (let j = table.start(cand, k); j < table.end(cand, k); j++) matches += Math.min(maxRef[ids[j]], counts[j]);
+  for (const ref of refs) for (let j = table.start(ref, k); j < table.end(ref, k); j++) maxRef[ids[j]] = 0;
   return matches;
 }
 
 /** min over references of (|len - testLen|, len): the closest length, the shorter on a tie. */
-function closestLength(testLength: number, references: NgramCounts[]): number {
-  let best = references[0].length;
-  for (const ref of references) {
-    const d = Math.abs(ref.length - testLength);
+function closestLength(testLength: number, refLengths: number[]): number {
+  let best = refLengths[0];
+  for (const len of refLengths) {
+    const d = Math.abs(len - testLength);
     const bestD = Math.abs(best - testLength);
-    if (d < bestD || (d === bestD && ref.length < best)) best = ref.length;
+    if (d < bestD || (d === bestD && len < best)) best = len;
   }
   return best;
 }

@@ -4,7 +4,7 @@
 
 import { bleuStats, corpusBleu } from './bleu.ts';
 import { ciderD } from './cider.ts';
-import { NgramVocabulary } from './ngrams.ts';
+import { NgramTable } from './ngrams.ts';
 import { numpyMean } from './pysemantics.ts';
 import { ptbTokenize } from './ptb/tokenize.ts';
 import { rougeL } from './rouge.ts';
@@ -37,13 +37,13 @@ export function scoreCaptions(
   const ids = [...references.keys()];
   checkPairing(ids, references, candidates);
   const { refs, cands } = prepare(ids, references, candidates, options.tokenize ?? true);
-  const vocabulary = new NgramVocabulary();
-  const refCounts = refs.map((rs) => rs.map((r) => vocabulary.count(r)));
-  const candCounts = cands.map((c) => vocabulary.count(c));
-  const scratch = vocabulary.denseArrays();
-  const bleu = bleuStats(candCounts, refCounts, scratch);
+  const table = new NgramTable();
+  const refRows = refs.map((rs) => rs.map((r) => table.add(r)));
+  const candRows = cands.map((c) => table.add(c));
+  const scratch = table.denseArrays();
+  const bleu = bleuStats(table, candRows, refRows, scratch);
   const rouge = cands.map((c, i) => rougeL(c, refs[i]));
-  const cider = ciderD(candCounts, refCounts, scratch);
+  const cider = ciderD(table, candRows, refRows, scratch);
   const perImage = new Map<ImageId, CaptionScores>(
     ids.map((id, i) => [id, { ...bleuRecord(corpusBleu([bleu[i]])), ROUGE_L: rouge[i], CIDEr: cider.perImage[i] }]),
   );

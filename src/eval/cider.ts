@@ -7,45 +7,45 @@
 // references, and multiplied by 10. Sums run in the order the Python code runs them.
 
 import { numpyMean } from './pysemantics.ts';
-import { MAX_NGRAM, type NgramCounts } from './ngrams.ts';
+import { MAX_NGRAM, type NgramTable } from './ngrams.ts';
 
 export const CIDER_SIGMA = 6;
-
-interface TfIdfVector {
-  ids: number[][]; // per order, first-occurrence order
-  weights: number[][]; // per order: tf * idf, aligned with ids
-  norms: number[];
-  length: number; // bigram count
-}
 
 export interface CiderResult {
   score: number; // np.mean over images
   perImage: number[];
 }
 
+/** The tf-idf vectors of every sentence of a table: weights parallel to table.ids, norms per order. */
+interface TfIdf {
+  weights: Float64Array;
+  norms: Float64Array; // sentence * MAX_NGRAM + k - 1
+  bigrams: Int32Array; // per sentence: its "length" for the penalty
+}
+
 /**
- * CIDEr-D of candidates[i] against references[i]; document frequencies come from all references
- * given. `scratch`: one zeroed array per order indexed by n-gram id (NgramVocabulary.denseArrays),
- * left zeroed.
+ * CIDEr-D of candidates[i] against references[i] (sentence indices into `table`); document
+ * frequencies come from all references given. `scratch` (table.denseArrays()) is left zeroed.
  */
-export function ciderD(candidates: NgramCounts[], references: NgramCounts[][], scratch: Float64Array[], sigma = CIDER_SIGMA): CiderResult {
-  const logDf = logDocumentFrequency(references, scratch);
-  const logImages = Math.log(Math.max(1, references.length));
-  const toVector = (counts: NgramCounts) => tfIdf(counts, logDf, logImages);
-  const perImage = candidates.map((candidate, i) => imageScore(toVector(candidate), references[i].map(toVector), scratch, sigma));
+export function ciderD(table: NgramTable, candidates: number[], references: number[][], scratch: Float64Array[], sigma = CIDER_SIGMA): CiderResult {
+  const logDf = logDocumentFrequency(table, references, scratch);
+  const vectors = tfIdf(table, logDf, Math.log(Math.max(1, references.length)));
+  const perImage = candidates.map((cand, i) => imageScore(table, vectors, cand, references[i], scratch, sigma));
   return { score: numpyMean(perImage), perImage };
 }
 
 /** Per order and n-gram id: log(max(1, number of images in which some reference contains it)). */
-function logDocumentFrequency(references: NgramCounts[][], scratch: Float64Array[]): Float64Array[] {
-  return scratch.map((lastImage, k) => {
+function logDocumentFrequency(table: NgramTable, references: number[][], scratch: Float64Array[]): Float64Array[] {
+  const { ids } = table;
+  return scratch.map((lastImage, order) => {
+    const k = order + 1;
     const df = new Float64Array(lastImage.length);
     references.forEach((refs, image) => {
       for (const ref of refs) {
-        for (const id of ref.orders[k].ids) {
-          if (lastImage[id] === image + 1) continue;
-          lastImage[id] = image + 1;
-          df[id] += 1;
+        for (let j = table.start(ref, k); j < table.end(ref, k); j++) {
+          if (lastImage[ids[j]] === image + 1) continue;
+          lastImage[ids[j]] = image + 1;
+          df[ids[j]] += 1;
         }
       }
     });
@@ -54,51 +54,45 @@ function logDocumentFrequency(references: NgramCounts[][], scratch: Float64Array
   });
 }
 
-function tfIdf(counts: NgramCounts, logDf: Float64Array[], logImages: number): TfIdfVector {
-  const weights: number[][] = [];
-  const norms: number[] = [];
-  for (let k = 0; k < MAX_NGRAM; k++) {
-    const { ids, counts: tf } = counts.orders[k];
-    const w: number[] = [];
-    let squares = 0;
-    for (let j = 0; j < ids.length; j++) {
-      w.push(tf[j] * (logImages - logDf[k][ids[j]]));
-      squares += w[j] * w[j];
+function tfIdf(table: NgramTable, logDf: Float64Array[], logImages: number): TfIdf {
+  const { ids, counts } = table;
+  const weights = new Float64Array(ids.length);
+  const norms = new Float64Array(table.sentences * MAX_NGRAM);
+  const bigrams = new Int32Array(table.sentences);
+  for (let s = 0; s < table.sentences; s++) {
+    for (let k = 1; k <= MAX_NGRAM; k++) {
+      let squares = 0;
+      for (let j = table.start(s, k); j < table.end(s, k); j++) {
+        weights[j] = counts[j] * (logImages - logDf[k - 1][ids[j]]);
+        squares += weights[j] * weights[j];
+        if (k === 2) bigrams[s] += counts[j];
+      }
+      norms[s * MAX_NGRAM + k - 1] = Math.sqrt(squares);
     }
-    weights.push(w);
-    norms.push(Math.sqrt(squares));
   }
-  let bigrams = 0;
-  for (const tf of counts.orders[1].counts) bigrams += tf;
-  return { ids: counts.orders.map((o) => o.ids), weights, norms, length: bigrams };
+  return { weights, norms, bigrams };
 }
 
-/** Per-order clipped cosine similarities, each damped by the Gaussian length penalty. */
-function similarity(cand: TfIdfVector, ref: TfIdfVector, scratch: Float64Array[], sigma: number): number[] {
-  const delta = cand.length - ref.length;
-  const penalty = Math.pow(Math.E, -(delta * delta) / (2 * (sigma * sigma)));
-  const values: number[] = [];
-  for (let k = 0; k < MAX_NGRAM; k++) {
-    const refWeight = scratch[k];
-    const [refIds, refWeights, candIds, candWeights] = [ref.ids[k], ref.weights[k], cand.ids[k], cand.weights[k]];
-    for (let j = 0; j < refIds.length; j++) refWeight[refIds[j]] = refWeights[j];
-    let dot = 0;
-    for (let j = 0; j < candIds.length; j++) {
-      const r = refWeight[candIds[j]]; // 0 when absent: adds nothing, as min(c, 0) * 0 adds nothing
-      dot += Math.min(candWeights[j], r) * r;
-    }
-    for (const id of refIds) refWeight[id] = 0;
-    if (cand.norms[k] !== 0 && ref.norms[k] !== 0) dot /= cand.norms[k] * ref.norms[k];
-    values.push(dot * penalty);
+/** Clipped cosine of candidate and reference n-grams of order k (before the length penalty). */
+function clippedCosine(table: NgramTable, v: TfIdf, cand: number, ref: number, k: number, refWeight: Float64Array): number {
+  const { ids } = table;
+  for (let j = table.start(ref, k); j < table.end(ref, k); j++) refWeight[ids[j]] = v.weights[j];
+  let dot = 0;
+  for (let j = table.start(cand, k); j < table.end(cand, k); j++) {
+    const r = refWeight[ids[j]]; // 0 when absent: adds nothing, as min(c, 0) * 0 adds nothing
+    dot += Math.min(v.weights[j], r) * r;
   }
-  return values;
+  for (let j = table.start(ref, k); j < table.end(ref, k); j++) refWeight[ids[j]] = 0;
+  const [candNorm, refNorm] = [v.norms[cand * MAX_NGRAM + k - 1], v.norms[ref * MAX_NGRAM + k - 1]];
+  return candNorm !== 0 && refNorm !== 0 ? dot / (candNorm * refNorm) : dot;
 }
 
-function imageScore(cand: TfIdfVector, refs: TfIdfVector[], scratch: Float64Array[], sigma: number): number {
-  const sums = new Array<number>(MAX_NGRAM).fill(0);
+function imageScore(table: NgramTable, v: TfIdf, cand: number, refs: number[], scratch: Float64Array[], sigma: number): number {
+  const sums = [0, 0, 0, 0];
   for (const ref of refs) {
-    const sim = similarity(cand, ref, scratch, sigma);
-    for (let k = 0; k < MAX_NGRAM; k++) sums[k] += sim[k];
+    const delta = v.bigrams[cand] - v.bigrams[ref];
+    const penalty = Math.pow(Math.E, -(delta * delta) / (2 * (sigma * sigma)));
+    for (let k = 1; k <= MAX_NGRAM; k++) sums[k - 1] += clippedCosine(table, v, cand, ref, k, scratch[k - 1]) * penalty;
   }
   return (numpyMean(sums) / refs.length) * 10;
 }

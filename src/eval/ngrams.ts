@@ -1,55 +1,92 @@
 // N-gram counting shared by BLEU and CIDEr-D, as pycocoevalcap's `precook` does it: the words of
-// a sentence (split on whitespace), counted for n = 1..4. N-grams get dense integer ids per
-// order, so that scoring works on typed arrays rather than on joined strings.
+// a sentence (split on whitespace), counted for n = 1..4. N-grams get dense integer ids per order
+// and every sentence's counts live in a few shared typed arrays (no per-sentence objects), so
+// that scoring tens of thousands of captions stays fast and light on the garbage collector.
 
 import { pySplit } from './pysemantics.ts';
 
 export const MAX_NGRAM = 4;
 
-/** The distinct n-grams of one order in a sentence, in order of first occurrence, with counts. */
-export interface NgramList {
-  ids: number[];
-  counts: number[];
-}
-
 /**
- * One sentence's n-gram counts, one list per order (index 0 = unigrams). First-occurrence order
- * is the iteration order of the Python dict that CIDEr-D sums over.
+ * The n-gram counts of many sentences. Sentence s's distinct n-grams of order k (1-based) are the
+ * entries start(s, k) <= j < end(s, k) of `ids` / `counts`, in order of first occurrence: the
+ * iteration order of the Python dict that CIDEr-D sums over.
  */
-export interface NgramCounts {
-  length: number; // number of words
-  orders: NgramList[];
-}
-
-/** Interns words and n-grams; ids are dense per order and stable for the vocabulary's lifetime. */
-export class NgramVocabulary {
+export class NgramTable {
+  private idPool: Int32Array = new Int32Array(1 << 16);
+  private countPool: Int32Array = new Int32Array(1 << 16);
+  private used = 0;
+  private bounds: Int32Array = new Int32Array(1 << 12); // sentence s, order k: [bounds[s*5 + k-1], bounds[s*5 + k])
+  private lengths: Int32Array = new Int32Array(1 << 10);
+  private sentenceCount = 0;
   private readonly words = new Map<string, number>();
-  private readonly extensions: PairTable[]; // order k >= 2: (id of the (k-1)-gram prefix, word id) -> id
+  private readonly extensions = Array.from({ length: MAX_NGRAM }, () => new PairTable()); // (prefix id, word id) -> id
 
-  constructor() {
-    this.extensions = Array.from({ length: MAX_NGRAM }, () => new PairTable());
+  get ids(): Int32Array {
+    return this.idPool;
   }
 
-  /** Number of distinct n-grams seen so far of order k (1-based). */
+  get counts(): Int32Array {
+    return this.countPool;
+  }
+
+  start(sentence: number, k: number): number {
+    return this.bounds[sentence * (MAX_NGRAM + 1) + k - 1];
+  }
+
+  end(sentence: number, k: number): number {
+    return this.bounds[sentence * (MAX_NGRAM + 1) + k];
+  }
+
+  /** Number of sentences added. */
+  get sentences(): number {
+    return this.sentenceCount;
+  }
+
+  /** Number of words of a sentence. */
+  wordCount(sentence: number): number {
+    return this.lengths[sentence];
+  }
+
+  /** Number of distinct n-grams of order k seen so far (ids are 0 .. size-1). */
   size(k: number): number {
     return k === 1 ? this.words.size : this.extensions[k - 1].size;
-  }
-
-  /** Count the n-grams of a sentence (a tokenized string, split on whitespace). */
-  count(sentence: string): NgramCounts {
-    const wordIds = pySplit(sentence).map((w) => this.wordId(w));
-    const orders: NgramList[] = [];
-    let ids = wordIds;
-    for (let k = 1; k <= MAX_NGRAM; k++) {
-      if (k > 1) ids = this.extend(ids, wordIds, k);
-      orders.push(tally(ids));
-    }
-    return { length: wordIds.length, orders };
   }
 
   /** One zeroed Float64Array per order, indexed by n-gram id (scratch space for scorers). */
   denseArrays(): Float64Array[] {
     return Array.from({ length: MAX_NGRAM }, (_, k) => new Float64Array(this.size(k + 1)));
+  }
+
+  /** Count the n-grams of a sentence (a tokenized string, split on whitespace); returns its index. */
+  add(sentence: string): number {
+    const s = this.sentenceCount++;
+    const wordIds = pySplit(sentence).map((w) => this.wordId(w));
+    this.reserve(s, wordIds.length * MAX_NGRAM);
+    this.lengths[s] = wordIds.length;
+    const base = s * (MAX_NGRAM + 1);
+    this.bounds[base] = this.used;
+    let ids = wordIds;
+    for (let k = 1; k <= MAX_NGRAM; k++) {
+      if (k > 1) ids = this.extend(ids, wordIds, k);
+      this.tally(ids);
+      this.bounds[base + k] = this.used;
+    }
+    return s;
+  }
+
+  /** Append the distinct ids with their counts, in first-occurrence order (a short linear scan). */
+  private tally(ids: number[]): void {
+    const first = this.used;
+    for (const id of ids) {
+      let j = first;
+      while (j < this.used && this.idPool[j] !== id) j++;
+      if (j === this.used) {
+        this.idPool[this.used] = id;
+        this.countPool[this.used++] = 0;
+      }
+      this.countPool[j]++;
+    }
   }
 
   private wordId(word: string): number {
@@ -68,22 +105,20 @@ export class NgramVocabulary {
     for (let i = 0; i + k <= wordIds.length; i++) ids.push(table.intern(prefixes[i], wordIds[i + k - 1]));
     return ids;
   }
+
+  private reserve(sentence: number, entries: number): void {
+    this.idPool = ensure(this.idPool, this.used + entries);
+    this.countPool = ensure(this.countPool, this.used + entries);
+    this.bounds = ensure(this.bounds, (sentence + 1) * (MAX_NGRAM + 1));
+    this.lengths = ensure(this.lengths, sentence + 1);
+  }
 }
 
-/** Distinct ids in first-occurrence order with their counts (sentences are short: a linear scan). */
-function tally(ids: number[]): NgramList {
-  const unique: number[] = [];
-  const counts: number[] = [];
-  for (const id of ids) {
-    const j = unique.indexOf(id);
-    if (j === -1) {
-      unique.push(id);
-      counts.push(1);
-    } else {
-      counts[j]++;
-    }
-  }
-  return { ids: unique, counts };
+function ensure(array: Int32Array, length: number): Int32Array {
+  if (length <= array.length) return array;
+  const grown = new Int32Array(Math.max(length, array.length * 2));
+  grown.set(array);
+  return grown;
 }
 
 /** Open-addressing hash map from a pair of non-negative int32s to a dense id. */

@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bleuStats, corpusBleu } from '../../src/eval/bleu.ts';
-import { NgramVocabulary } from '../../src/eval/ngrams.ts';
+import { NgramTable } from '../../src/eval/ngrams.ts';
 
 const TINY = 1e-15;
 const SMALL = 1e-9;
 
 /** BLEU-1..4 of pre-tokenized candidates (one per image) against their references. */
 function bleu(images: [string, string[]][]): { corpus: number[]; stats: ReturnType<typeof bleuStats> } {
-  const vocab = new NgramVocabulary();
-  const refs = images.map(([, rs]) => rs.map((r) => vocab.count(r)));
-  const cands = images.map(([c]) => vocab.count(c));
-  const stats = bleuStats(cands, refs, vocab.denseArrays());
+  const table = new NgramTable();
+  const refs = images.map(([, rs]) => rs.map((r) => table.add(r)));
+  const cands = images.map(([c]) => table.add(c));
+  const stats = bleuStats(table, cands, refs, table.denseArrays());
   return { corpus: corpusBleu(stats), stats };
 }
 

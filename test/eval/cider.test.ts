@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ciderD } from '../../src/eval/cider.ts';
-import { NgramVocabulary } from '../../src/eval/ngrams.ts';
+import { NgramTable } from '../../src/eval/ngrams.ts';
 
 function cider(images: [string, string[]][]): { score: number; perImage: number[] } {
-  const vocab = new NgramVocabulary();
-  const refs = images.map(([, rs]) => rs.map((r) => vocab.count(r)));
-  const cands = images.map(([c]) => vocab.count(c));
-  return ciderD(cands, refs, vocab.denseArrays());
+  const table = new NgramTable();
+  const refs = images.map(([, rs]) => rs.map((r) => table.add(r)));
+  const cands = images.map(([c]) => table.add(c));
+  return ciderD(table, cands, refs, table.denseArrays());
 }
 
 function close(actual: number, expected: number): void {
