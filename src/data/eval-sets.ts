@@ -10,7 +10,7 @@ import { userError } from '../util/errors.ts';
 import { Dataset, type BadRowPolicy } from './dataset.ts';
 import { decodeFrames, decodeIssue, DecodeError, type FrameOptions, type Visual } from './frames.ts';
 import type { DatasetKind } from './kinds.ts';
-import { mapAhead, puller } from './prefetch.ts';
+import { mapAhead, puller, take } from './async-iter.ts';
 import type { Row } from './schema.ts';
 
 export interface CaptionEvalExample {
@@ -52,7 +52,7 @@ export async function* readEvalRows(dir: string, kind: DatasetKind, policy: BadR
 
 async function* decodedRows<T>(dir: string, kind: DatasetKind, o: EvalReadOptions, make: (row: Row, frames: Float32Array) => T): AsyncGenerator<T> {
   let index = 0;
-  const rows = limited(readEvalRows(dir, kind, o.badRows), o.limit);
+  const rows = take(readEvalRows(dir, kind, o.badRows), o.limit);
   const decode = async (row: Row) => {
     const at = index++;
     try {
@@ -66,15 +66,6 @@ async function* decodedRows<T>(dir: string, kind: DatasetKind, o: EvalReadOption
     for await (const ex of mapAhead(puller(rows), decode, o.prefetch ?? 16)) if (ex !== null) yield ex;
   } finally {
     await rows.return(undefined); // closes the dataset when the consumer stops early
-  }
-}
-
-async function* limited<T>(items: AsyncIterable<T>, limit: number | undefined): AsyncGenerator<T> {
-  if (limit !== undefined && limit <= 0) return;
-  let n = 0;
-  for await (const item of items) {
-    yield item;
-    if (limit !== undefined && ++n >= limit) return;
   }
 }
 

@@ -6,7 +6,7 @@
 //
 //   await decodeFrames({ image } | { frames }, { frames: 8, height: 32, width: 32 })
 //     -> Float32Array [frames, height, width, 3], channels last, row-major
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { userError } from '../util/errors.ts';
 
 export interface FrameOptions {
@@ -36,10 +36,19 @@ export function sampleFrameIndices(total: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.min(total - 1, Math.floor(((i + 0.5) * total) / n)));
 }
 
+/**
+ * sharp on encoded bytes, failing on decode errors and truncation but not on warnings that real
+ * photo collections are full of (e.g. extraneous bytes before a marker). Importers check images
+ * with the same setting, so what imports also trains.
+ */
+export function openImage(bytes: Uint8Array): Sharp {
+  return sharp(bytes, { failOn: 'error' });
+}
+
 /** Decode and resize one encoded image to [height, width, 3] bytes; an undecodable image is a DecodeError. */
 export async function decodeImage(bytes: Uint8Array, o: Pick<FrameOptions, 'height' | 'width' | 'fit'>): Promise<Uint8Array> {
   try {
-    const { data } = await sharp(bytes)
+    const { data } = await openImage(bytes)
       .flatten({ background: '#000000' })
       .resize(o.width, o.height, { fit: o.fit ?? 'fill' })
       .toColourspace('srgb')

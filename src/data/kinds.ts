@@ -7,7 +7,7 @@
 //   caption-eval  key, image | frames, captions (list of strings)                      (COCO, MSRVTT)
 //   vqa-eval      key, question_id, image | frames, question, answers (10 where known),
 //                 answer_type ('yes/no' | 'number' | 'other'), [question_type]          (VQAv2, MSRVTT-QA)
-import { didYouMean, userError } from '../util/errors.ts';
+import { unknownName } from './names.ts';
 
 /** Value types a column can hold; `binary` is an encoded image, `*-list` a variable-length list. */
 export type FieldType = 'utf8' | 'binary' | 'binary-list' | 'utf8-list' | 'int32' | 'int64' | 'float32';
@@ -91,9 +91,7 @@ export function kindNames(): string[] {
 export function getKind(name: string, where: { file?: string; path?: (string | number)[] } = {}): KindSpec {
   const kind = REGISTRY.get(name);
   if (kind) return kind;
-  const guess = didYouMean(name, REGISTRY.keys());
-  const hint = guess ? `; did you mean "${guess}"?` : '';
-  throw userError('unknown_kind', `unknown dataset kind "${name}" (known: ${kindNames().join(', ')})${hint}`, where);
+  throw unknownName('dataset kind', name, kindNames(), where);
 }
 
 export function isDatasetKind(name: string): name is DatasetKind {

@@ -5,7 +5,8 @@
 // four words and each source's {epoch, window, offset}) from which a reopened mixture continues
 // exactly where the saved one was.
 import { z } from 'zod';
-import { didYouMean, userError } from '../util/errors.ts';
+import { userError } from '../util/errors.ts';
+import { unknownName } from './names.ts';
 import { Rng, type RngState } from '../util/rng.ts';
 import { Dataset, type BadRowPolicy } from './dataset.ts';
 import { parseWith } from './json.ts';
@@ -103,10 +104,7 @@ export class Mixture {
 function checkWeights(names: string[], weights: Record<string, number> | undefined): number[] {
   if (!weights) return names.map(() => 1);
   for (const key of Object.keys(weights)) {
-    if (!names.includes(key)) {
-      const guess = didYouMean(key, names);
-      throw userError('unknown_source', `weight for unknown source "${key}" (sources: ${names.join(', ')})${guess ? `; did you mean "${guess}"?` : ''}`, { path: ['weights', key] });
-    }
+    if (!names.includes(key)) throw unknownName('source', key, names, { path: ['weights', key] });
   }
   const list = names.map((n) => weights[n] ?? 0);
   list.forEach((w, i) => {

@@ -4,7 +4,7 @@
 // implies is a UserError naming the file (and the batch).
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type Schema } from 'apache-arrow';
 import { userError } from '../util/errors.ts';
 import type { FieldSpec, KindSpec } from './kinds.ts';
 import type { ShardEntry } from './manifest.ts';
@@ -36,6 +36,10 @@ export class ShardReader {
       await handle.close();
       throw err;
     }
+  }
+
+  get schema(): Schema {
+    return this.reader.schema;
   }
 
   get numBatches(): number {

@@ -13,7 +13,7 @@ import { CaptionStream, type CaptionExample } from './caption-stream.ts';
 import { stackFrames, type FrameBatchShape } from './batch.ts';
 import { decodeFrames, decodeIssue, DecodeError, frameShape, type FrameOptions, type Visual } from './frames.ts';
 import type { MixtureOptions, MixturePosition } from './mixture.ts';
-import { mapAhead } from './prefetch.ts';
+import { mapAhead } from './async-iter.ts';
 
 export interface TrainExample {
   source: string;

@@ -6,7 +6,7 @@
 //   eval:  coco (caption-eval, 5 references), vqav2 (vqa-eval, 2 questions per image),
 //          msrvtt (caption-eval, clips, 5 references), msrvtt-qa (vqa-eval, clips, 2 questions per clip)
 import sharp from 'sharp';
-import { didYouMean, userError } from '../../util/errors.ts';
+import { unknownName } from '../names.ts';
 import { Rng } from '../../util/rng.ts';
 import type { DatasetKind } from '../kinds.ts';
 import type { Row } from '../schema.ts';
@@ -139,14 +139,12 @@ export function synthSetNames(): string[] {
 export function getSynthSet(name: string): SynthSet {
   const set = SYNTH_SETS.find((s) => s.name === name);
   if (set) return set;
-  const guess = didYouMean(name, synthSetNames());
-  throw userError('unknown_dataset', `unknown synthetic dataset "${name}" (known: ${synthSetNames().join(', ')})${guess ? `; did you mean "${guess}"?` : ''}`);
+  throw unknownName('synthetic dataset', name, synthSetNames());
 }
 
 export function checkScale(scale: string): Scale {
   if ((SCALES as readonly string[]).includes(scale)) return scale as Scale;
-  const guess = didYouMean(scale, SCALES);
-  throw userError('unknown_scale', `unknown scale "${scale}" (known: ${SCALES.join(', ')})${guess ? `; did you mean "${guess}"?` : ''}`);
+  throw unknownName('scale', scale, [...SCALES]);
 }
 
 /** The Rng for item `index` of `set`: a function of the seed, the set and the index only. */
