@@ -16,6 +16,8 @@ import { TINY, captionBatch, captionTextBatch, frames, tinyConfigs } from './fix
 const dir = mkdtempSync(join(tmpdir(), 'vadapter-assembly-'));
 
 const VLM_KINDS = ['captioner', 'vadapter', 'perceiver'] as const;
+/** Steps to a 10x fall: the captioner trains its own decoder; the others must steer a frozen LLM through visual tokens alone. */
+const STEPS = { captioner: 60, vadapter: 150, perceiver: 150 };
 const TRAINED: Record<(typeof VLM_KINDS)[number], string[]> = {
   captioner: ['pooler', 'tlm'],
   vadapter: ['fc_in', 'resampler', 'tlm', 'fc_out'],
@@ -93,8 +95,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const frozenNames = [...a.params.keys()].filter((n) => !a.trainable.includes(n));
       const before = snapshot(a, frozenNames);
       const trainableBefore = snapshot(a, a.trainable);
-      const [first, last] = overfit(a, captionBatch(2), 200, 1e-2);
-      t.diagnostic(`loss ${first.toFixed(3)} -> ${last.toFixed(3)} in 200 steps`);
+      const [first, last] = overfit(a, captionBatch(2), STEPS[kind], 1e-2);
+      t.diagnostic(`loss ${first.toFixed(3)} -> ${last.toFixed(3)} in ${STEPS[kind]} steps`);
       assert.ok(last < first / 10, `loss ${first.toFixed(3)} -> ${last.toFixed(3)} falls 10x`);
       for (const [name, values] of before) assert.deepEqual(a.params.get(name)!.dataSync(), values, `${name} is frozen`);
       for (const [name, values] of trainableBefore) assert.notDeepEqual(a.params.get(name)!.dataSync(), values, `${name} is trained`);
