@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { lexLines } from '../../src/eval/ptb/lexer.ts';
 import { ptbTokenize } from '../../src/eval/ptb/tokenize.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 const tok = (caption: string) => ptbTokenize([caption])[0];
 
@@ -52,4 +54,16 @@ test('characters the lexer cannot tokenize are dropped; currency and fractions a
 test('a batch keeps one output per caption, even with line-break characters inside a caption', () => {
   assert.deepEqual(ptbTokenize(['one\rtwo', '', 'three\u2028four.', 'five']), ['one two', '', 'three four', 'five']);
   assert.deepEqual(ptbTokenize([]), []);
+});
+
+test('the lexer fast paths give exactly what trying every rule gives', () => {
+  const tricky = [
+    'Mr. Smith, etc.\nThe end. e.g. U.S. flag; i.e., a.k.a. Jan. 5 cannot. CANNOT, Inc.,',
+    'x , y . . . z ... 3.5 .5 ,5 1,000. a. b, co. the end.\n\nA dog.',
+    "it's o'clock don't y'all '90s 'tis ''quoted'' \"left\" 5 1/2 (555) 123-4567 www.x.com.",
+  ];
+  const rng = new Rng(11);
+  const alphabet = 'aAeEmnrstUSIi .,.,  \n\'-"()0123456789:;?!&$';
+  for (let i = 0; i < 150; i++) tricky.push(Array.from({ length: 40 }, () => alphabet[rng.int(alphabet.length)]).join(''));
+  for (const text of tricky) assert.deepEqual(lexLines(text), lexLines(text, { fastPaths: false }), JSON.stringify(text));
 });

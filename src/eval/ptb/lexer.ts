@@ -97,40 +97,40 @@ function plainWordLength(input: string, pos: number): number {
   return m[1].length;
 }
 
-/** Lex the whole input; a NEWLINE rule ends a line. */
-export function lexLines(input: string): string[][] {
+/** Lex the whole input; a NEWLINE rule ends a line. `fastPaths: false` tries every rule everywhere. */
+export function lexLines(input: string, { fastPaths = true } = {}): string[][] {
   const lines: string[][] = [[]];
   let pos = 0;
-  while (pos < input.length) {
-    SPACE_RUN.lastIndex = pos;
-    const spaces = SPACE_RUN.exec(input);
-    if (spaces !== null) {
-      pos += spaces[0].length;
-      continue;
-    }
-    if (input[pos] === '\n') {
-      lines.push([]);
-      pos += 1;
-      continue;
-    }
-    SIMPLE_PUNCTUATION.lastIndex = pos;
-    if (SIMPLE_PUNCTUATION.test(input)) {
-      lines[lines.length - 1].push(input[pos]);
-      pos += 1;
-      continue;
-    }
-    const plain = plainWordLength(input, pos);
-    if (plain > 0) {
-      lines[lines.length - 1].push(americanize(input.slice(pos, pos + plain)));
-      pos += plain;
-      continue;
-    }
-    const { rule, text } = longestMatch(input, pos);
-    const kept = text.slice(0, text.length - (rule.pushbackBefore ?? 0));
-    const token = rule.token(kept);
-    if (token !== null) lines[lines.length - 1].push(token);
-    if (rule.newline) lines.push([]);
-    pos += kept.length - (rule.pushbackAfter ?? 0);
-  }
+  while (pos < input.length) pos = (fastPaths ? applyFastPath(input, pos, lines) : undefined) ?? applyLongestMatch(input, pos, lines);
   return lines;
+}
+
+/** Handle the common cases without trying every rule; undefined when none applies. */
+function applyFastPath(input: string, pos: number, lines: string[][]): number | undefined {
+  SPACE_RUN.lastIndex = pos;
+  const spaces = SPACE_RUN.exec(input);
+  if (spaces !== null) return pos + spaces[0].length;
+  if (input[pos] === '\n') {
+    lines.push([]);
+    return pos + 1;
+  }
+  SIMPLE_PUNCTUATION.lastIndex = pos;
+  if (SIMPLE_PUNCTUATION.test(input)) {
+    lines[lines.length - 1].push(input[pos]);
+    return pos + 1;
+  }
+  const plain = plainWordLength(input, pos);
+  if (plain === 0) return undefined;
+  lines[lines.length - 1].push(americanize(input.slice(pos, pos + plain)));
+  return pos + plain;
+}
+
+/** Emit what the longest-matching rule at pos gives; returns the position to scan next. */
+function applyLongestMatch(input: string, pos: number, lines: string[][]): number {
+  const { rule, text } = longestMatch(input, pos);
+  const kept = text.slice(0, text.length - (rule.pushbackBefore ?? 0));
+  const token = rule.token(kept);
+  if (token !== null) lines[lines.length - 1].push(token);
+  if (rule.newline) lines.push([]);
+  return pos + kept.length - (rule.pushbackAfter ?? 0);
 }
