@@ -30,7 +30,7 @@ function lineAndColumn(text: string, offset: number): { line: number; col: numbe
 }
 
 /** A short description of a JSON value for error messages: `number 3`, `string "x"`, `array`, `null`. */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'array';
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;

@@ -11,7 +11,7 @@ interface CompiledRule {
 }
 
 /** JFlex %caseless: ASCII letters outside [...] classes and escapes match either case. */
-export function caselessSource(source: string): string {
+function caselessSource(source: string): string {
   let out = '';
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
