@@ -1,0 +1,34 @@
+// Timed AdamW training steps of the benchmark transformer on the active tfjs backend.
+import * as tf from '@tensorflow/tfjs-core';
+import { timeSteps, type Timing, type TimingPlan } from '../timing.ts';
+import { AdamW } from './adamw.ts';
+import { initParams, loss, makeBatch, type Params } from './model.ts';
+
+export interface StepRun extends Timing {
+  firstLoss: number;
+}
+
+/** One training step (forward, backward, AdamW); returns the loss before the update. */
+function trainStep(params: Params, opt: AdamW, batch: ReturnType<typeof makeBatch>): number {
+  const { value, grads } = tf.variableGrads(() => loss(params, batch.inputs, batch.targets));
+  opt.apply(params, grads);
+  const lossValue = value.dataSync()[0];
+  tf.dispose([value, ...Object.values(grads)]);
+  return lossValue;
+}
+
+/** A fresh model, timed over `plan`; with `profile`, a last step runs under it. Everything is disposed. */
+export async function runSteps(plan: TimingPlan, profile?: (step: () => void) => Promise<void>): Promise<StepRun> {
+  const params = initParams();
+  const opt = new AdamW(params);
+  const batch = makeBatch();
+  try {
+    const firstLoss = trainStep(params, opt, batch);
+    const timing = await timeSteps(() => trainStep(params, opt, batch), { ...plan, warmup: Math.max(0, plan.warmup - 1) });
+    if (profile) await profile(() => trainStep(params, opt, batch));
+    return { ...timing, firstLoss };
+  } finally {
+    opt.dispose();
+    tf.dispose([...params.values(), batch.inputs, batch.targets]);
+  }
+}
