@@ -3,7 +3,12 @@ import type { CommandModule } from 'yargs';
 import { dataCommand } from './data.ts';
 import { doctorCommand } from './doctor.ts';
 import { evalCommand } from './eval.ts';
+import { gcCommand } from './gc.ts';
 import { modelCommand } from './model.ts';
+import { planCommand } from './plan.ts';
+import { runCommand } from './run.ts';
+import { stageCommand } from './stage.ts';
+import { statusCommand } from './status.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, gcCommand, stageCommand];

@@ -1,0 +1,44 @@
+// `vadapter gc [--dry-run] [--keep-best K]`: free checkpoints that retention does not keep (the
+// last, the best K and any a downstream stage started from, per stage output).
+import type { CommandModule } from 'yargs';
+import type { GcReport } from '../exec/gc.ts';
+import { resolveRoot } from '../track/root.ts';
+import { formatTable, printJson, printLine } from './output.ts';
+
+interface GcArgs {
+  root?: string;
+  dryRun: boolean;
+  keepBest: number;
+  json: boolean;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+}
+
+function printReport(r: GcReport): void {
+  if (r.freed.length > 0) printLine(formatTable(['path', 'size', 'why'], r.freed.map((f) => [f.path, mib(f.bytes), f.why])));
+  const verb = r.dryRun ? 'would free' : 'freed';
+  printLine(`${verb} ${r.freed.length} checkpoint(s), ${mib(r.freedBytes)}; kept ${r.kept}`);
+}
+
+export const gcCommand: CommandModule<object, GcArgs> = {
+  command: 'gc',
+  describe: 'free checkpoints retention does not keep (keeps the last, the best k, and those referenced downstream)',
+  builder: (y) =>
+    y
+      .option('root', { type: 'string', describe: 'runs directory (default: $VADAPTER_HOME, else ./runs)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be freed, free nothing' })
+      .option('keep-best', { type: 'number', default: 1, describe: 'best checkpoints to keep per stage output' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }) as never,
+  handler: async (args) => {
+    const { openDbIfExists } = await import('../track/db.ts');
+    const { collectGarbage } = await import('../exec/gc.ts');
+    const root = resolveRoot(args.root);
+    const db = openDbIfExists(root);
+    const report: GcReport = db ? collectGarbage(db, { root, keepBest: Math.max(0, args.keepBest), dryRun: args.dryRun }) : { freed: [], freedBytes: 0, kept: 0, dryRun: args.dryRun };
+    db?.close();
+    if (args.json) printJson(report);
+    else printReport(report);
+  },
+};

@@ -1,0 +1,68 @@
+// `vadapter plan SPEC [overrides..]`: what `run` would do for every trial and stage — run, resume
+// (from which step) or cached (from which run) — and why, before anything runs.
+import type { Argv, CommandModule } from 'yargs';
+import type { Plan, PlannedStage } from '../graph/plan.ts';
+import type { PrepareOptions } from '../exec/prepare.ts';
+import { resolveRoot } from '../track/root.ts';
+import { formatTable, printJson, printLine } from './output.ts';
+
+export interface ExperimentArgs {
+  spec: string;
+  overrides: string[];
+  root?: string;
+  plugin: string[];
+}
+
+/** The arguments `plan` and `run` share. */
+export function experimentOptions<T>(y: Argv<T>): Argv<T & ExperimentArgs> {
+  return y
+    .positional('spec', { type: 'string', demandOption: true, describe: 'experiment spec (YAML)' })
+    .positional('overrides', { type: 'string', array: true, default: [], describe: 'key=value overrides, key=a,b,c sweeps, +key=value additions' })
+    .option('root', { type: 'string', describe: 'runs directory (default: $VADAPTER_HOME, else ./runs)' })
+    .option('plugin', { type: 'string', array: true, default: [], describe: 'a module that registers stage kinds (repeatable)' }) as unknown as Argv<T & ExperimentArgs>;
+}
+
+export function prepareOptions(args: ExperimentArgs): PrepareOptions {
+  return { specFile: args.spec, overrides: args.overrides.map(String), plugins: args.plugin, root: resolveRoot(args.root) };
+}
+
+export function describeAction(s: PlannedStage): string {
+  if (s.action === 'resume') return `resume from step ${s.resumeFrom?.step}`;
+  if (s.action === 'cached') return s.cachedFrom?.run ? `cached from run ${s.cachedFrom.run}` : `cached (shared with trial ${s.cachedFrom?.trial})`;
+  return 'run';
+}
+
+function printPlan(plan: Plan): void {
+  printLine(`experiment ${plan.experiment}: ${plan.trials.length} trial${plan.trials.length === 1 ? '' : 's'}`);
+  for (const t of plan.trials) {
+    printLine();
+    printLine(`trial ${t.index}${t.label ? `: ${t.label}` : ''}`);
+    printLine(formatTable(['stage', 'kind', 'fingerprint', 'action', 'why'], t.stages.map((s) => [s.stage, s.kind, s.fingerprint, describeAction(s), s.reasons.join('; ')])));
+  }
+}
+
+/** The plan without the fingerprint inputs (which `vadapter status` and the store's inputs.json show). */
+function planJson(plan: Plan) {
+  return { ...plan, trials: plan.trials.map((t) => ({ ...t, stages: t.stages.map(({ inputs: _inputs, ...rest }) => rest) })) };
+}
+
+export const planCommand: CommandModule<object, ExperimentArgs & { json: boolean }> = {
+  command: 'plan <spec> [overrides..]',
+  describe: 'show what run would do for each trial and stage (run | resume | cached) and why',
+  builder: (y) =>
+    experimentOptions(y)
+      .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON' })
+      .example('$0 plan experiments/quickstart.yaml', 'the plan, explained')
+      .example('$0 plan experiments/quickstart.yaml stages.stage1.steps=800 seed=1,2', 'after an override and over a seed sweep') as never,
+  handler: async (args) => {
+    const { planPrepared, prepareExperiment } = await import('../exec/prepare.ts');
+    const { openDbIfExists } = await import('../track/db.ts');
+    const opts = prepareOptions(args);
+    const prepared = await prepareExperiment(opts);
+    const db = openDbIfExists(opts.root);
+    const plan = planPrepared(prepared, db, opts.root);
+    db?.close();
+    if (args.json) printJson(planJson(plan));
+    else printPlan(plan);
+  },
+};

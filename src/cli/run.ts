@@ -1,0 +1,95 @@
+// `vadapter run SPEC [overrides..] [--jobs N]`: plan, then run every stage that is not cached, with
+// live progress; Ctrl-C stops cleanly (a second Ctrl-C exits at once); exit code 0 when all
+// stages finished, 1 when one failed, 130 when interrupted.
+import type { CommandModule } from 'yargs';
+import type { Plan } from '../graph/plan.ts';
+import { ProgressBoard, formatDuration } from '../exec/progress-view.ts';
+import type { RunObserver, RunSummary, StageRef } from '../exec/run.ts';
+import { describeAction, experimentOptions, prepareOptions, type ExperimentArgs } from './plan.ts';
+import { printJson } from './output.ts';
+
+interface RunArgs extends ExperimentArgs {
+  jobs: number;
+  json: boolean;
+  progressEvery: number;
+  backend?: string;
+}
+
+function labelOf(plan: Plan, s: { trial: number; stage: string }): string {
+  return plan.trials.length > 1 ? `t${s.trial}/${s.stage}` : s.stage;
+}
+
+function observerFor(board: ProgressBoard): RunObserver {
+  let plan: Plan = { experiment: '', trials: [] };
+  const key = (s: StageRef) => `${s.trial}/${s.stage}`;
+  return {
+    planned(runId, p) {
+      plan = p;
+      const stages = p.trials.flatMap((t) => t.stages);
+      const count = (a: string) => stages.filter((s) => s.action === a).length;
+      board.line(`run ${runId}: experiment ${p.experiment}, ${p.trials.length} trial(s), ${stages.length} stages: ${count('run')} to run, ${count('resume')} to resume, ${count('cached')} cached`);
+      for (const s of stages) if (s.action === 'cached') board.line(`  ${labelOf(plan, s)}: ${describeAction(s)}`);
+    },
+    started(s, info) {
+      board.line(`▶ ${labelOf(plan, s)}${info.resumeFrom !== null ? ` resuming after step ${info.resumeFrom}` : ''}`);
+      board.start(key(s), labelOf(plan, s), info.total, info.resumeFrom ?? 0);
+    },
+    waiting: (s, owner) => board.line(`… ${labelOf(plan, s)} waits for ${owner}, which is computing the same output`),
+    progress: (s, p) => board.update(key(s), p.step, p.total, p.fields),
+    finished(s, end) {
+      board.end(key(s));
+      const mark = end.status === 'failed' ? '✖' : end.status === 'interrupted' ? '■' : '✔';
+      board.line(`${mark} ${labelOf(plan, s)} ${end.status} in ${formatDuration(end.seconds)}`);
+      if (end.status === 'failed') {
+        board.line(`  ${end.error?.split('\n')[0] ?? ''}`);
+        board.line(`  last lines of ${end.logPath}:`);
+        for (const l of end.logTail ?? []) board.line(`  | ${l}`);
+      }
+    },
+  };
+}
+
+function summaryLine(s: RunSummary): string {
+  const counts = Object.entries(s.counts).map(([status, n]) => `${n} ${status}`).join(', ');
+  return `run ${s.runId} ${s.status} in ${formatDuration(s.seconds)}: ${counts}`;
+}
+
+/** Ctrl-C once: stop cleanly; twice: exit now (children see their parent go and stop too). */
+function interruptController(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping: waiting for running stages to reach a step boundary (Ctrl-C again to exit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  return { signal: controller.signal, dispose: () => { process.off('SIGINT', onSigint); process.off('SIGTERM', onSigint); } };
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <spec> [overrides..]',
+  describe: 'run an experiment: every stage not already cached, resuming interrupted ones',
+  builder: (y) =>
+    experimentOptions(y)
+      .option('jobs', { alias: 'j', type: 'number', default: 1, describe: 'stages (and sweep trials) to run at once' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the run summary as JSON (live lines go to stderr)' })
+      .option('progress-every', { type: 'number', default: 10, describe: 'seconds between progress lines when not on a terminal' })
+      .example('$0 run experiments/quickstart.yaml', 'run, reusing whatever is cached')
+      .example('$0 run experiments/scaling.yaml models.vit.preset=vit-tiny,vit-small seed=1,2 -j 2', 'a sweep, two stages at a time') as never,
+  handler: async (args) => {
+    const out = args.json ? process.stderr : process.stdout;
+    const board = new ProgressBoard({ write: (t) => out.write(t), isTTY: !!out.isTTY, columns: out.columns }, args.progressEvery * 1000);
+    const interrupt = interruptController();
+    const { runExperiment } = await import('../exec/run.ts');
+    try {
+      const summary = await runExperiment({ ...prepareOptions(args), jobs: Math.max(1, args.jobs), backend: args.backend, signal: interrupt.signal }, observerFor(board));
+      board.line(summaryLine(summary));
+      if (args.json) printJson(summary);
+      process.exitCode = summary.status === 'done' ? 0 : summary.status === 'interrupted' ? 130 : 1;
+    } finally {
+      board.close();
+      interrupt.dispose();
+    }
+  },
+};

@@ -1,0 +1,50 @@
+// What `plan` and `run` share: load the spec with its overrides, load the stage kinds (built-in
+// and plugins), build each trial's stage graph and fingerprint it, and plan against the history.
+import { resolve } from 'node:path';
+import { buildStageGraph } from '../graph/build.ts';
+import { codeVersion, type CodeVersion } from '../graph/code-version.ts';
+import { fingerprintGraph } from '../graph/fingerprint.ts';
+import { planHistory } from '../graph/history.ts';
+import { planRun, type Plan, type TrialInput } from '../graph/plan.ts';
+import { loadSpec, type LoadedSpec } from '../spec/load.ts';
+import type { Db } from '../track/db.ts';
+import { UserError, type Issue } from '../util/errors.ts';
+import { loadKinds } from './kinds.ts';
+
+export interface PrepareOptions {
+  specFile: string;
+  overrides: string[];
+  plugins: string[]; // from --plugin, relative to the working directory
+  root: string;
+}
+
+export interface Prepared {
+  spec: LoadedSpec;
+  plugins: string[]; // absolute: the spec's and the command line's
+  code: CodeVersion;
+  trials: TrialInput[];
+}
+
+export async function prepareExperiment(opts: PrepareOptions): Promise<Prepared> {
+  const spec = loadSpec(opts.specFile, opts.overrides);
+  const plugins = [...new Set([...spec.trials.flatMap((t) => t.spec.plugins), ...opts.plugins.map((p) => resolve(p))])];
+  const registry = await loadKinds(plugins);
+  const code = codeVersion(plugins);
+  const issues: Issue[] = [];
+  const trials = spec.trials.flatMap((trial) => {
+    try {
+      const graph = buildStageGraph(trial, registry);
+      return [{ graph, stages: fingerprintGraph(graph, { code: code.id }) }];
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      issues.push(...err.issues.filter((i) => !issues.some((j) => j.message === i.message && j.line === i.line && j.file === i.file)));
+      return [];
+    }
+  });
+  if (issues.length > 0) throw new UserError(issues);
+  return { spec, plugins, code, trials };
+}
+
+export function planPrepared(prepared: Prepared, db: Db | null, root: string): Plan {
+  return planRun(prepared.spec.name, prepared.trials, planHistory(db, root));
+}

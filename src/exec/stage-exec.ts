@@ -1,0 +1,114 @@
+// `vadapter stage exec`: run one stage of a recorded run, in its own process. The local executor
+// spawns it; a cluster executor would submit the same command. It reads everything it needs from
+// the tracking database (the trial's resolved spec, the stage row, the run's plugins), holds the
+// output's store lock, resumes from the last checkpoint, and records what happens.
+import { hostname } from 'node:os';
+import { writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExperimentSpec } from '../spec/schema.ts';
+import type { AnyStageKind, StageExperiment } from '../stages/types.ts';
+import { openDb, nowIso, type Db } from '../track/db.ts';
+import { recordEdges } from '../track/lineage.ts';
+import { getOutput, setOutputStatus } from '../track/outputs.ts';
+import { storeDir } from '../track/root.ts';
+import { getRun, getTrial } from '../track/runs.ts';
+import { endStage, getStage, updateStage, type StageRecord } from '../track/stages.ts';
+import { userError } from '../util/errors.ts';
+import { canonicalJson } from '../util/hash.ts';
+import { loadKinds } from './kinds.ts';
+import type { ChildMessage } from './messages.ts';
+import { createStageContext } from './stage-context.ts';
+import { acquireStoreLock } from './store-lock.ts';
+import { lastCheckpoint, resolveUpstream } from './upstream.ts';
+
+export interface StageExecArgs {
+  root: string;
+  runId: string;
+  trial: number;
+  stage: string;
+  backend?: string; // the --backend flag, which wins over the spec's key
+}
+
+export type StageOutcome = 'done' | 'cached' | 'failed' | 'interrupted';
+
+interface Loaded {
+  db: Db;
+  stage: StageRecord;
+  kind: AnyStageKind;
+  config: unknown;
+  experiment: StageExperiment;
+}
+
+export async function executeStage(args: StageExecArgs, signal: AbortSignal, send: (m: ChildMessage) => void, log: (line: string) => void): Promise<StageOutcome> {
+  const loaded = await load(args);
+  const outDir = storeDir(args.root, loaded.stage.fingerprint);
+  const release = await acquireStoreLock(outDir, signal, (owner) => send({ type: 'waiting', owner }));
+  try {
+    return await runLocked(loaded, args.root, outDir, signal, send, log);
+  } finally {
+    release();
+  }
+}
+
+async function load(args: StageExecArgs): Promise<Loaded> {
+  const db = openDb(args.root);
+  const stage = getStage(db, args.runId, args.trial, args.stage);
+  const run = getRun(db, args.runId);
+  const trial = getTrial(db, args.runId, args.trial);
+  if (!stage || !run || !trial) throw userError('unknown_stage', `no stage "${args.stage}" in trial ${args.trial} of run ${args.runId} (in ${args.root})`);
+  const registry = await loadKinds(run.plugins);
+  const kind = registry.get(stage.kind);
+  const spec = trial.spec as ExperimentSpec;
+  const { kind: _kind, ...own } = spec.stages[stage.name];
+  const backend = args.backend ?? (spec.backend !== 'auto' ? spec.backend : (process.env.VADAPTER_BACKEND || 'auto'));
+  const experiment: StageExperiment = {
+    name: spec.name, seed: spec.seed, backend: backend as StageExperiment['backend'], data: spec.data, models: spec.models, trial: { index: trial.trial, label: trial.label },
+  };
+  return { db, stage, kind, config: kind.configSchema.parse(own), experiment };
+}
+
+async function runLocked(l: Loaded, root: string, outDir: string, signal: AbortSignal, send: (m: ChildMessage) => void, log: (line: string) => void): Promise<StageOutcome> {
+  const { db, stage } = l;
+  if (getOutput(db, stage.fingerprint)?.status === 'done') {
+    updateStage(db, stage.id, { status: 'cached', endedAt: nowIso() });
+    return 'cached';
+  }
+  const upstream = resolveUpstream(db, root, stage);
+  recordEdges(db, upstream.edges);
+  const resume = lastCheckpoint(db, root, stage.fingerprint);
+  updateStage(db, stage.id, { status: 'running', pid: process.pid, host: hostname(), startedAt: nowIso(), step: resume?.step ?? 0 });
+  setOutputStatus(db, stage.fingerprint, 'running', stage.id);
+  writeInputsOnce(db, outDir, stage.fingerprint);
+  send({ type: 'started', resumeFrom: resume?.step ?? null, upstream: upstream.edges.map((e) => `${e.upstreamStage}@${e.step ?? '-'}`) });
+  const { ctx, close } = createStageContext({ db, root, outDir, stage, kind: l.kind, config: l.config, experiment: l.experiment, upstream: upstream.refs, resume, signal, send, log });
+  const { outcome, error } = await runKind(l.kind, ctx, signal);
+  close();
+  recordOutcome(db, stage, outcome, error);
+  return outcome;
+}
+
+type AttemptOutcome = Exclude<StageOutcome, 'cached'>;
+
+async function runKind(kind: AnyStageKind, ctx: Parameters<AnyStageKind['run']>[0], signal: AbortSignal): Promise<{ outcome: AttemptOutcome; error: string | null }> {
+  try {
+    await kind.run(ctx);
+    return signal.aborted ? { outcome: 'interrupted', error: null } : { outcome: 'done', error: null };
+  } catch (err) {
+    if (signal.aborted) return { outcome: 'interrupted', error: null };
+    return { outcome: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+  }
+}
+
+/** Mark the stage and its output with how the attempt ended. */
+export function recordOutcome(db: Db, stage: StageRecord, outcome: AttemptOutcome, error: string | null = null): void {
+  db.transaction(() => {
+    endStage(db, stage.id, outcome, error);
+    setOutputStatus(db, stage.fingerprint, outcome, stage.id);
+  })();
+}
+
+/** runs/store/<fingerprint>/inputs.json: what the fingerprint was computed from, for people. */
+function writeInputsOnce(db: Db, outDir: string, fingerprint: string): void {
+  const file = join(outDir, 'inputs.json');
+  if (!existsSync(file)) writeFileSync(file, `${JSON.stringify(JSON.parse(canonicalJson(getOutput(db, fingerprint)?.inputs)), null, 2)}\n`);
+}
