@@ -7,7 +7,7 @@
 //   await decodeFrames({ image } | { frames }, { frames: 8, height: 32, width: 32 })
 //     -> Float32Array [frames, height, width, 3], channels last, row-major
 import sharp, { type Sharp } from 'sharp';
-import { userError } from '../util/errors.ts';
+import { userError, type UserError } from '../util/errors.ts';
 
 export interface FrameOptions {
   /** Frames per example (clips are sampled, images duplicated). */
@@ -84,6 +84,6 @@ function scaleInto(out: Float32Array, offset: number, bytes: Uint8Array, lo: num
 }
 
 /** The decode error as a UserError at the row's place. */
-export function decodeIssue(err: DecodeError, file: string, row: number, column: string): Error {
+export function decodeIssue(err: DecodeError, file: string, row: number, column: string): UserError {
   return userError('bad_image', `image does not decode: ${err.message}`, { file, path: ['rows', row, column] });
 }

@@ -83,7 +83,7 @@ const REGISTRY = new Map(KINDS.map((k) => [k.name, k]));
 
 export type DatasetKind = 'image-text' | 'video-text' | 'caption-eval' | 'vqa-eval';
 
-export function kindNames(): string[] {
+function kindNames(): string[] {
   return [...REGISTRY.keys()];
 }
 
@@ -92,8 +92,4 @@ export function getKind(name: string, where: { file?: string; path?: (string | n
   const kind = REGISTRY.get(name);
   if (kind) return kind;
   throw unknownName('dataset kind', name, kindNames(), where);
-}
-
-export function isDatasetKind(name: string): name is DatasetKind {
-  return REGISTRY.has(name);
 }

@@ -45,7 +45,7 @@ export function computeFingerprint(m: Pick<Manifest, 'kind' | 'schemaVersion' | 
   return sha256Hex(canonicalJson({ kind: m.kind, schemaVersion: m.schemaVersion, shards: m.shards.map((s) => s.sha256) }));
 }
 
-export function manifestPath(dir: string): string {
+function manifestPath(dir: string): string {
   return join(dir, MANIFEST_FILE);
 }
 

@@ -137,7 +137,7 @@ export interface WordLevelOptions {
 }
 
 /** Lowercase, then split as the `Whitespace` pre-tokenizer does: runs of word characters, runs of other non-space characters. */
-export function wordLevelPieces(text: string): string[] {
+function wordLevelPieces(text: string): string[] {
   return text.toLowerCase().match(/\w+|[^\w\s]+/gu) ?? [];
 }
 

@@ -62,7 +62,8 @@ export class TrainStream implements AsyncIterable<TrainExample> {
   async *[Symbol.asyncIterator](): AsyncGenerator<TrainExample> {
     this.decoded ??= mapAhead(() => this.captions.next(), (ex) => this.decodeExample(ex), this.prefetch);
     for (;;) {
-      const { value } = await this.decoded.next();
+      const { done, value } = await this.decoded.next();
+      if (done) return; // only after an error: the read-ahead has ended
       if (!value) continue;
       this.last = value.position;
       yield value;

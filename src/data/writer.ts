@@ -28,7 +28,7 @@ export interface WriterOptions {
   source?: Record<string, unknown>;
 }
 
-export const DEFAULT_BATCH_ROWS = 256;
+const DEFAULT_BATCH_ROWS = 256;
 const DEFAULT_SHARD_ROWS = 8192;
 const DEFAULT_SHARD_BYTES = 256 * 2 ** 20;
 

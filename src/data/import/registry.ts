@@ -1,6 +1,6 @@
-// Importers by name, each with the options it takes (the CLI builds `vadapter data import <name>`
-// from this table). Adding a format = one file in import/ and one entry here.
-import { unknownName } from '../names.ts';
+// Importers by name, each with the options it takes: the CLI builds `vadapter data import <name>`
+// from this table (and yargs suggests the closest name for a typo). Adding a format = one file in
+// import/ and one entry here.
 import { importCoco, type CocoOptions } from './coco.ts';
 import type { ImportReport } from './common.ts';
 import { importParquet, type ParquetOptions } from './parquet.ts';
@@ -66,9 +66,3 @@ export const IMPORTERS: Importer[] = [
     run: (o) => importParquet(o as unknown as ParquetOptions),
   },
 ];
-
-export function getImporter(name: string): Importer {
-  const found = IMPORTERS.find((i) => i.name === name);
-  if (found) return found;
-  throw unknownName('import format', name, IMPORTERS.map((i) => i.name));
-}

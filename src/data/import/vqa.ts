@@ -33,7 +33,7 @@ type Annotation = z.output<typeof annotationSchema>;
 const CACHED_IMAGES = 64;
 
 /** Image id -> file, from the trailing number of each image file name in `dir`. */
-export function indexImageFolder(dir: string): Map<number, string> {
+function indexImageFolder(dir: string): Map<number, string> {
   let names: string[];
   try {
     names = readdirSync(dir);

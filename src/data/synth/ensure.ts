@@ -34,7 +34,7 @@ export interface SynthResult {
 }
 
 /** Whether `dir` holds the dataset these settings would generate (manifest settings and shard sizes; no hashing). */
-export function isCurrent(dir: string, set: SynthSet, o: SynthOptions): boolean {
+function isCurrent(dir: string, set: SynthSet, o: SynthOptions): boolean {
   try {
     const m = readManifest(dir);
     if (canonicalJson(m.source) !== canonicalJson(synthSource(set, o))) return false;

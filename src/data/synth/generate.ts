@@ -9,7 +9,7 @@ import { itemRng, type Scale, type SynthSet } from './sets.ts';
 
 /** Bump when the generator's output changes, so that datasets made by an older one are regenerated. */
 export const SYNTH_VERSION = 1;
-export const DEFAULT_IMAGE_SIZE = 64;
+const DEFAULT_IMAGE_SIZE = 64;
 const PARALLEL_ITEMS = 16;
 
 export interface SynthOptions {

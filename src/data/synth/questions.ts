@@ -20,7 +20,7 @@ export interface Question {
   wrong: string[];
 }
 
-export const ANSWERS_PER_QUESTION = 10;
+const ANSWERS_PER_QUESTION = 10;
 const P_VARIANT = 0.1;
 const P_WRONG = 0.08;
 

@@ -51,7 +51,7 @@ function insidePolygon(points: [number, number][]): Inside {
 }
 
 /** Whether a point (relative to the shape's centre) is inside a shape of radius r. */
-export function shapeTest(shape: ShapeName, r: number): Inside {
+function shapeTest(shape: ShapeName, r: number): Inside {
   switch (shape) {
     case 'circle':
       return (x, y) => x * x + y * y <= r * r;

@@ -36,7 +36,7 @@ export interface SynthSet {
 const REFERENCES = 5;
 const QUESTIONS_PER_ITEM = 2;
 
-export function encodeJpeg(c: Canvas): Promise<Buffer> {
+function encodeJpeg(c: Canvas): Promise<Buffer> {
   return sharp(c.pixels, { raw: { width: c.size, height: c.size, channels: 3 } }).jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
 }
 
@@ -132,7 +132,7 @@ export const SYNTH_SETS: SynthSet[] = [
   },
 ];
 
-export function synthSetNames(): string[] {
+function synthSetNames(): string[] {
   return SYNTH_SETS.map((s) => s.name);
 }
 
