@@ -25,7 +25,7 @@ const LAYOUTS: [string, number[], number[]][] = [
   ['broadcast batch dims', [2, 1], [1, 3]],
 ];
 const SIZES = [
-  [3, 4, 5], // below the cut-over: the original kernel
+  [3, 4, 5], // below the cut-over (SMALL_PRODUCT): the original kernel
   [40, 33, 27],
   [64, 64, 64],
 ];

@@ -16,8 +16,8 @@ import { backend_util, BatchMatMul, getKernel, util, type KernelConfig, type Ker
 import { kernelInputs } from './kernel_inputs.ts';
 import { nativeFunction, nativeId, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
 
-/** Below this many multiply-adds per product, the original loop is faster (measured by bench/matmul). */
-export const SMALL_PRODUCT = 24 ** 3;
+/** Below this many multiply-adds per product the original loop is faster (crossover between 12^3 and 16^3 here). */
+export const SMALL_PRODUCT = 16 ** 3;
 
 // BatchMatMul(aId, aShape, aRank, bId, bShape, bRank, transposeA, transposeB, outId) in the backend's C++.
 const nativeBatchMatMul = nativeFunction('BatchMatMul', ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
