@@ -4,6 +4,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine, reportError } from './output.ts';
+import { exitWith } from './run.ts';
 
 interface ExecArgs {
   root?: string;
@@ -25,7 +26,7 @@ const execCommand: CommandModule<object, ExecArgs> = {
   handler: async (args) => {
     const root = resolveRoot(args.root);
     const { runStageProcess } = await import('../exec/stage-process.ts');
-    process.exitCode = await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend }, reportError);
+    exitWith(await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend }, reportError));
   },
 };
 

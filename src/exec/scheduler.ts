@@ -1,6 +1,7 @@
 // Running a graph of jobs with bounded parallelism: a job starts when all its dependencies are
 // done; a failure skips everything downstream of it and nothing else; once `signal` aborts, no
-// new job starts and the remaining ones are reported interrupted.
+// new job starts, and jobs that never started (stopped, or behind an interrupted one) are
+// reported interrupted.
 
 export type JobOutcome = 'done' | 'failed' | 'interrupted';
 export type JobResult = JobOutcome | 'skipped';
@@ -13,7 +14,6 @@ export interface Job {
 export interface ScheduleOptions {
   concurrency: number;
   signal?: AbortSignal;
-  onSkip?: (id: string, cause: string) => void;
 }
 
 export async function runJobs(jobs: Job[], start: (id: string) => Promise<JobOutcome>, opts: ScheduleOptions): Promise<Map<string, JobResult>> {
@@ -24,7 +24,7 @@ export async function runJobs(jobs: Job[], start: (id: string) => Promise<JobOut
   const finish = (id: string, outcome: JobOutcome) => {
     results.set(id, outcome);
     running.delete(id);
-    if (outcome !== 'done') skipDownstream(jobs, id, results, opts.onSkip);
+    if (outcome === 'failed') skipDownstream(jobs, id, results);
   };
   for (;;) {
     for (const job of jobs) {
@@ -39,11 +39,10 @@ export async function runJobs(jobs: Job[], start: (id: string) => Promise<JobOut
   return results;
 }
 
-function skipDownstream(jobs: Job[], failed: string, results: Map<string, JobResult>, onSkip?: (id: string, cause: string) => void): void {
+function skipDownstream(jobs: Job[], failed: string, results: Map<string, JobResult>): void {
   for (const job of jobs) {
     if (results.has(job.id) || !job.deps.includes(failed)) continue;
     results.set(job.id, 'skipped');
-    onSkip?.(job.id, failed);
-    skipDownstream(jobs, job.id, results, onSkip);
+    skipDownstream(jobs, job.id, results);
   }
 }

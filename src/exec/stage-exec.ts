@@ -83,6 +83,7 @@ async function runLocked(l: Loaded, root: string, outDir: string, signal: AbortS
   const { ctx, close } = createStageContext({ db, root, outDir, stage, kind: l.kind, config: l.config, experiment: l.experiment, upstream: upstream.refs, resume, signal, send, log });
   const { outcome, error } = await runKind(l.kind, ctx, signal);
   close();
+  if (error) log(`stage ${stage.name} failed: ${error}`);
   recordOutcome(db, stage, outcome, error);
   return outcome;
 }

@@ -22,7 +22,6 @@ export async function runStageProcess(args: StageExecArgs, report: (err: unknown
   };
   try {
     const outcome = await executeStage(args, controller.signal, send, (line) => process.stdout.write(`${line}\n`));
-    if (outcome === 'failed') process.stderr.write('stage failed (see the error above)\n');
     return outcome === 'failed' ? EXIT.failed : outcome === 'interrupted' ? EXIT.interrupted : EXIT.done;
   } catch (err) {
     if (controller.signal.aborted && !(err instanceof UserError)) return EXIT.interrupted;

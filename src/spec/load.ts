@@ -27,6 +27,9 @@ export interface LoadedSpec {
   trials: SpecTrial[];
 }
 
+/** Top-level keys with defaults that `key=value` may override without a `+` (e.g. `seed=1,2,3`). */
+const OVERRIDABLE_DEFAULTS = { seed: 0, backend: 'auto' };
+
 export function loadSpec(file: string, overrides: string[] = []): LoadedSpec {
   const checked = checkSpec(file, overrides);
   if (!checked.ok) throw new UserError(checked.issues);
@@ -45,6 +48,7 @@ export function checkSpec(file: string, overrideArgs: string[] = []): Checked<Lo
 function buildSpec(file: string, overrideArgs: string[]): Checked<LoadedSpec> {
   const { value: doc, map, files } = loadDocument(file);
   if (!('name' in doc)) doc.name = basename(file, extname(file));
+  for (const [key, value] of Object.entries(OVERRIDABLE_DEFAULTS)) if (!(key in doc)) doc[key] = value;
   const issues: Issue[] = [];
   const cliAxes = applyOverrides(doc, map, parseOverrides(overrideArgs, issues), issues);
   const { sweep, ...base } = doc;

@@ -15,6 +15,14 @@ export const dataSchema = z.strictObject({
   mixture: z.record(nameSchema, z.number().nonnegative()).optional(), // dataset name -> sampling weight
   eval: z.record(nameSchema, z.string().min(1)).optional(), // eval set name -> directory
   frames: z.number().int().positive().optional(), // frames per clip; images are repeated to this count
+  tokenizer: z.string().min(1).optional(), // a Hugging Face tokenizer.json
+  synthetic: z
+    .strictObject({
+      root: z.string().min(1), // where the synthetic family lives (generated on first use, reused after)
+      scale: z.enum(['tiny', 'small', 'medium']).default('small'),
+      seed: z.number().int().nonnegative().default(0),
+    })
+    .optional(),
 });
 
 export const modelBlockSchema = z.looseObject({ preset: z.string().min(1) });
