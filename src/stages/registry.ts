@@ -7,7 +7,13 @@ import { didYouMean, userError, type SourcePos } from '../util/errors.ts';
 import type { AnyStageKind } from './types.ts';
 
 /** Built-in kinds, one line each: `() => import('./pretrain-lm.ts').then((m) => [m.pretrainLm])`. */
-const BUILTIN_KINDS: (() => Promise<AnyStageKind[]>)[] = [];
+const BUILTIN_KINDS: (() => Promise<AnyStageKind[]>)[] = [
+  () => import('./pretrain-vision.ts').then((m) => [m.pretrainVision]),
+  () => import('./pretrain-lm.ts').then((m) => [m.pretrainLm]),
+  () => import('./align-decoder.ts').then((m) => [m.alignDecoder]),
+  () => import('./align-adapter.ts').then((m) => [m.alignAdapter]),
+  () => import('./align-resampler.ts').then((m) => [m.alignResampler]),
+];
 
 export class StageKindRegistry {
   private readonly kinds = new Map<string, { kind: AnyStageKind; source: string }>();

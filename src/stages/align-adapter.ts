@@ -1,0 +1,78 @@
+// align-adapter: progressive alignment's stage 2, the PaLM2-VAdapter. Frozen ViT -> FC -> new
+// 1-layer perceiver resampler -> TLM -> FC -> frozen LLM; trains the resampler, the TLM and both FCs.
+// The TLM comes from `adapter:` — a stage-1 align-decoder stage (language + stage 1), a pretrain-lm
+// stage (language only) — or, without one, from random init (the paper's Table 3 arms).
+import { z } from 'zod';
+import { initBackend } from '../backend/index.ts';
+import { buildAssembly } from '../models/assembly.ts';
+import { resolveAssembly } from '../models/assembly_config.ts';
+import { Rng } from '../util/rng.ts';
+import { userError } from '../util/errors.ts';
+import { alignmentShape } from './common/alignment-options.ts';
+import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
+import { trainOnCaptions } from './common/caption-training.ts';
+import { componentRefSchema, componentSpec } from './common/components.ts';
+import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
+import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
+
+const configSchema = z.strictObject({
+  ...alignmentShape,
+  llm: z.string().min(1), // the pretrain-lm stage whose LM is the frozen LLM
+  adapter: z.string().min(1).optional(), // where the TLM starts: an align-decoder or pretrain-lm stage
+  tlm: componentRefSchema.default('tlm'), // the TLM's shape when it starts from random init
+  resampler: componentRefSchema, // the resampler in front of the TLM (new here; the paper's has 1 layer)
+  adapterMask: z.enum(['causal', 'bidirectional']).default('causal'), // how the TLM attends over the resampler's tokens
+});
+type Config = z.output<typeof configSchema>;
+
+/** The TLM's component name in each kind of upstream stage it can start from. */
+const TLM_IN: Record<string, string> = { 'align-decoder': 'tlm', 'pretrain-lm': 'lm' };
+
+function ownSpecs(config: Config, experiment: StageExperiment) {
+  return {
+    resampler: componentSpec(config.resampler, experiment, ['resampler']),
+    ...(config.adapter ? {} : { tlm: componentSpec(config.tlm, experiment, ['tlm']) }),
+  };
+}
+
+async function run(ctx: StageContext<Config>): Promise<void> {
+  const { config, experiment } = ctx;
+  await initBackend(experiment.backend);
+  const vision = ctx.upstream.vision as UpstreamRef;
+  const llm = ctx.upstream.llm as UpstreamRef;
+  const adapter = ctx.upstream.adapter as UpstreamRef | undefined;
+  const tlmFrom = adapter ? TLM_IN[adapter.kind] : undefined;
+  if (adapter && !tlmFrom) throw userError('wrong_upstream', `adapter: "${adapter.stage}" is a ${adapter.kind} stage; expected align-decoder or pretrain-lm`, { path: ['adapter'] });
+  const specs = ownSpecs(config, experiment);
+  const configs = resolveAssembly('vadapter', {
+    vit: upstreamComponentConfig(vision, 'vit'),
+    llm: upstreamComponentConfig(llm, 'lm'),
+    tlm: adapter ? upstreamComponentConfig(adapter, tlmFrom!) : specs.tlm,
+    resampler: specs.resampler,
+    adapterMask: config.adapterMask,
+    decoderMask: config.decoderMask,
+  }, []);
+  const assembly = buildAssembly(configs, Rng.derive(config.seed ?? experiment.seed, 'init').seed());
+  try {
+    const sources = {
+      vit: loadFromUpstream(assembly, vision, 'vit'),
+      llm: loadFromUpstream(assembly, llm, 'llm', 'lm'),
+      ...(adapter ? { tlm: loadFromUpstream(assembly, adapter, 'tlm', tlmFrom) } : {}),
+    };
+    await trainOnCaptions(ctx, assembly, sources);
+  } finally {
+    assembly.dispose();
+  }
+}
+
+export const alignAdapter: StageKind<Config> = {
+  kind: 'align-adapter',
+  describe: 'progressive stage 2 (PaLM2-VAdapter): frozen ViT -> resampler -> TLM -> frozen LLM (trains resampler, TLM, FCs)',
+  configSchema,
+  references: (config) => ({ vision: config.vision, llm: config.llm, ...(config.adapter ? { adapter: config.adapter } : {}) }),
+  inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
+  datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
+  totalSteps: (config) => config.steps,
+  selectBy: { metric: 'val/loss', mode: 'min' },
+  run,
+};

@@ -1,0 +1,65 @@
+// align-decoder: progressive alignment's stage 1. The TLM is the decoder: frozen ViT -> attentional
+// pooler -> TLM generating the caption; trains the pooler and the TLM. The TLM starts from a
+// language-only pretrain-lm stage (`decoder:`) or, without one, from random init (Table 3's arms).
+import { z } from 'zod';
+import { initBackend } from '../backend/index.ts';
+import { buildAssembly } from '../models/assembly.ts';
+import { resolveAssembly } from '../models/assembly_config.ts';
+import { Rng } from '../util/rng.ts';
+import { userError } from '../util/errors.ts';
+import { alignmentShape } from './common/alignment-options.ts';
+import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
+import { trainOnCaptions } from './common/caption-training.ts';
+import { componentRefSchema, componentSpec } from './common/components.ts';
+import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
+import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
+
+const configSchema = z.strictObject({
+  ...alignmentShape,
+  decoder: z.string().min(1).optional(), // a pretrain-lm stage: the TLM's language-only init
+  tlm: componentRefSchema.default('tlm'), // the TLM's shape when it starts from random init
+  pooler: componentRefSchema, // the attentional pooler (new here)
+});
+type Config = z.output<typeof configSchema>;
+
+/** What the fingerprint needs of the components: the new pooler, and the TLM when it is not inherited. */
+function ownSpecs(config: Config, experiment: StageExperiment) {
+  return {
+    pooler: componentSpec(config.pooler, experiment, ['pooler']),
+    ...(config.decoder ? {} : { tlm: componentSpec(config.tlm, experiment, ['tlm']) }),
+  };
+}
+
+async function run(ctx: StageContext<Config>): Promise<void> {
+  const { config, experiment } = ctx;
+  await initBackend(experiment.backend);
+  const vision = ctx.upstream.vision as UpstreamRef;
+  const decoder = ctx.upstream.decoder as UpstreamRef | undefined;
+  if (decoder && decoder.kind !== 'pretrain-lm') throw userError('wrong_upstream', `decoder: "${decoder.stage}" is a ${decoder.kind} stage; expected pretrain-lm`, { path: ['decoder'] });
+  const specs = ownSpecs(config, experiment);
+  const configs = resolveAssembly('captioner', {
+    vit: upstreamComponentConfig(vision, 'vit'),
+    tlm: decoder ? upstreamComponentConfig(decoder, 'lm') : specs.tlm,
+    pooler: specs.pooler,
+    decoderMask: config.decoderMask,
+  }, []);
+  const assembly = buildAssembly(configs, Rng.derive(config.seed ?? experiment.seed, 'init').seed());
+  try {
+    const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), ...(decoder ? { tlm: loadFromUpstream(assembly, decoder, 'tlm', 'lm') } : {}) };
+    await trainOnCaptions(ctx, assembly, sources);
+  } finally {
+    assembly.dispose();
+  }
+}
+
+export const alignDecoder: StageKind<Config> = {
+  kind: 'align-decoder',
+  describe: 'progressive stage 1: frozen ViT -> attentional pooler -> TLM as caption decoder (trains pooler + TLM)',
+  configSchema,
+  references: (config) => ({ vision: config.vision, ...(config.decoder ? { decoder: config.decoder } : {}) }),
+  inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
+  datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
+  totalSteps: (config) => config.steps,
+  selectBy: { metric: 'val/loss', mode: 'min' },
+  run,
+};

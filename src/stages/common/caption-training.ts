@@ -1,0 +1,39 @@
+// Training a vision-language assembly on captions: the shared body of the alignment stages, which
+// differ only in the assembly they build and the components they load from upstream stages.
+import type { Assembly } from '../../models/assembly.ts';
+import type { VlmConfigs } from '../../models/vlm.ts';
+import type { TrainBatch } from '../../data/train-stream.ts';
+import { Rng } from '../../util/rng.ts';
+import type { StageContext } from '../types.ts';
+import { openFrameBatches } from './batch-sources.ts';
+import { experimentTokenizer, framesPerExample, trainSources } from './experiment-data.ts';
+import { captionBatch, type FramesHost } from './model-batches.ts';
+import { runTraining } from './run-training.ts';
+import type { ComponentSource } from './train-checkpoint.ts';
+import { loopConfigOf, type trainingShape } from './training-options.ts';
+import { frameValidationSets, validationLosses } from './validation.ts';
+import { checkVocab } from '../pretrain-lm.ts';
+import type { z } from 'zod';
+
+type CaptionConfig = z.output<z.ZodObject<typeof trainingShape>> & { prompt: string };
+
+export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly: Assembly, sources: Record<string, ComponentSource>): Promise<void> {
+  const { config, experiment } = ctx;
+  const seed = config.seed ?? experiment.seed;
+  const configs = assembly.configs as VlmConfigs;
+  const tokenizer = experimentTokenizer(experiment);
+  checkVocab((configs.kind === 'captioner' ? configs.tlm : configs.llm).vocab, tokenizer, ['vocab']);
+  const size = { frames: framesPerExample(experiment), image: configs.vit.image };
+  const enc = { tokenizer, maxTokens: config.maxTokens, prompt: config.prompt };
+  const validation = await frameValidationSets(experiment, config.validation, size, config.batchSize);
+  const loss = (b: FramesHost) => assembly.loss(captionBatch(b, enc));
+  await runTraining<TrainBatch>(ctx, {
+    assembly,
+    sources,
+    loop: loopConfigOf(config),
+    openBatches: (position) => openFrameBatches({ ...trainSources(experiment), ...size, seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
+    loss,
+    size: (b) => ({ examples: b.captions.length, tokens: b.captions.length * (config.maxTokens + 1) }),
+    validate: () => validationLosses(validation, loss, (b) => b.captions.length),
+  });
+}

@@ -1,0 +1,23 @@
+// Model components named by a stage: a key of the spec's `models:` block, or an inline block
+// (`{preset: ..., field: value}`) so that a sweep can vary one stage's component alone.
+import { z } from 'zod';
+import type { ComponentSpec } from '../../models/config.ts';
+import { didYouMean, userError } from '../../util/errors.ts';
+import type { StageExperiment } from '../types.ts';
+
+export const componentRefSchema = z.union([z.string().min(1), z.looseObject({ preset: z.string().min(1).optional() })]);
+export type ComponentRef = z.output<typeof componentRefSchema>;
+
+/** The component spec a reference names; `path` is where the reference sits in the spec, for errors. */
+export function componentSpec(ref: ComponentRef, experiment: StageExperiment, path: (string | number)[]): ComponentSpec {
+  if (typeof ref !== 'string') return ref;
+  const found = experiment.models[ref];
+  if (found) return found;
+  const known = Object.keys(experiment.models);
+  const hint = didYouMean(ref, known);
+  throw userError(
+    'unknown_model',
+    `no model "${ref}" in models:${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${known.join(', ') || 'none'}`,
+    { path },
+  );
+}

@@ -1,0 +1,39 @@
+// What a stage reads of the experiment's `data:` block: the training sources and their weights,
+// the tokenizer, frames per example, the eval sets. Errors name the spec key that is missing.
+import { resolve } from 'node:path';
+import { loadTokenizer, type TextTokenizer } from '../../data/tokenizer.ts';
+import type { MixtureOptions } from '../../data/mixture.ts';
+import { didYouMean, userError } from '../../util/errors.ts';
+import type { StageExperiment } from '../types.ts';
+
+export const DEFAULT_FRAMES = 8; // the paper's clip length; an image is repeated to it
+
+export function framesPerExample(experiment: StageExperiment): number {
+  return experiment.data.frames ?? DEFAULT_FRAMES;
+}
+
+/** The training mixture: every `data.train` source, weighted by `data.mixture` (default equal). */
+export function trainSources(experiment: StageExperiment): Pick<MixtureOptions, 'sources' | 'weights'> {
+  const sources = experiment.data.train;
+  if (!sources || Object.keys(sources).length === 0) throw userError('missing_key', 'this stage trains on data.train, which is empty', { path: ['data', 'train'] });
+  return { sources: Object.fromEntries(Object.entries(sources).map(([n, d]) => [n, resolve(d)])), weights: experiment.data.mixture };
+}
+
+export function tokenizerPath(experiment: StageExperiment): string {
+  const path = (experiment.data as { tokenizer?: string }).tokenizer;
+  if (!path) throw userError('missing_key', 'no tokenizer: set data.tokenizer to a tokenizer.json', { path: ['data', 'tokenizer'] });
+  return resolve(path);
+}
+
+export function experimentTokenizer(experiment: StageExperiment): TextTokenizer {
+  return loadTokenizer(tokenizerPath(experiment));
+}
+
+/** The directory of eval set `name`. */
+export function evalSetDir(experiment: StageExperiment, name: string, path: (string | number)[]): string {
+  const sets = experiment.data.eval ?? {};
+  const dir = sets[name];
+  if (dir) return resolve(dir);
+  const hint = didYouMean(name, Object.keys(sets));
+  throw userError('unknown_eval_set', `no eval set "${name}" in data.eval${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${Object.keys(sets).join(', ') || 'none'}`, { path });
+}

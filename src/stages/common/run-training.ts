@@ -1,0 +1,71 @@
+// The one driver every training stage kind uses: resume from the stage's last checkpoint if there
+// is one, train with the loop's phases, hand metrics/progress to the runner, and checkpoint the
+// owned parameters, optimizer moments and data position. A kind supplies only what differs: its
+// assembly, its batch source and how a host batch becomes the assembly's loss.
+import * as tf from '@tensorflow/tfjs-core';
+import { FROZEN_COMPONENTS, type Assembly } from '../../models/assembly.ts';
+import type { MixturePosition } from '../../data/mixture.ts';
+import { TrainLoop, type BatchSize, type LoopConfig } from '../../train/loop.ts';
+import { restoreLoop, snapshotLoop, type HostTensor } from '../../train/snapshot.ts';
+import type { StageContext } from '../types.ts';
+import type { BatchSource } from './batch-sources.ts';
+import { checkpointFiles, readTrainCheckpoint, type ComponentSource } from './train-checkpoint.ts';
+
+/** What the driver reads of an assembly (its loss comes through `job.loss`). */
+type AssemblyParts = Pick<Assembly, 'configs' | 'params' | 'components' | 'trainable'>;
+
+export interface TrainingJob<B> {
+  assembly: AssemblyParts;
+  sources: Record<string, ComponentSource>; // components loaded from upstream stages
+  loop: LoopConfig;
+  openBatches(position: MixturePosition | undefined): Promise<BatchSource<B>>;
+  loss(batch: B): tf.Scalar; // host batch -> the assembly's loss
+  size(batch: B): BatchSize;
+  validate?(): Record<string, number> | Promise<Record<string, number>>;
+}
+
+/** Host copies of every parameter of the components the stage owns (the ones not frozen). */
+function ownedParams(assembly: AssemblyParts): Map<string, HostTensor> {
+  const frozen = new Set(FROZEN_COMPONENTS[assembly.configs.kind]);
+  const out = new Map<string, HostTensor>();
+  for (const [component, names] of Object.entries(assembly.components)) {
+    if (frozen.has(component)) continue;
+    for (const name of names) {
+      const p = assembly.params.get(name)!;
+      out.set(name, { shape: p.shape.slice(), data: p.dataSync() as Float32Array });
+    }
+  }
+  return out;
+}
+
+export async function runTraining<B>(ctx: StageContext<unknown>, job: TrainingJob<B>): Promise<void> {
+  const resumed = ctx.resume ? readTrainCheckpoint(ctx.resume.dir) : undefined;
+  const batches = await job.openBatches(resumed?.data as MixturePosition | undefined);
+  const loop = new TrainLoop(job.loop, {
+    params: job.assembly.params,
+    trainable: job.assembly.trainable,
+    nextBatch: () => batches.next(),
+    loss: (b) => job.loss(b),
+    size: (b) => job.size(b),
+  });
+  try {
+    if (resumed) {
+      restoreLoop(loop, resumed.snapshot);
+      ctx.log(`resumed at step ${loop.position.step} from ${ctx.resume!.dir}`);
+    }
+    if (!resumed && job.validate) ctx.metrics.log(0, await job.validate()); // the curve starts before any update
+    const meta = { configs: job.assembly.configs, sources: job.sources };
+    await loop.run({
+      metrics: (step, values) => ctx.metrics.log(step, values),
+      progress: (step, total, fields) => ctx.progress(step, total, fields),
+      validate: job.validate ? async () => job.validate!() : undefined,
+      checkpoint: async (step) => {
+        ctx.checkpoint.save(step, checkpointFiles(ownedParams(job.assembly), snapshotLoop(loop), meta, batches.position()));
+      },
+      signal: ctx.signal,
+    });
+  } finally {
+    loop.dispose();
+    await batches.close();
+  }
+}
