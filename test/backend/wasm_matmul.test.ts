@@ -26,12 +26,13 @@ const LAYOUTS: [string, number[], number[]][] = [
 ];
 const SIZES = [
   [3, 4, 5], // below the cut-over (SMALL_PRODUCT): the original kernel
+  [1, 64, 96], // one row (a decoding step): the original kernel unless unbatched without transposes
   [40, 33, 27],
   [64, 64, 64],
 ];
 
 for (const [label, aBatch, bBatch] of LAYOUTS) {
-  test(`matMul on wasm matches cpu: ${label}, all transposes, three sizes`, async () => {
+  test(`matMul on wasm matches cpu: ${label}, all transposes, four sizes`, async () => {
     for (const size of SIZES) {
       for (const transposeA of [false, true]) {
         for (const transposeB of [false, true]) {

@@ -3,8 +3,8 @@
 // [batch, seq, width] @ [width, out] run a naive loop 10-50x slower. Here a transposed operand is
 // materialised first (a copy is cheap next to the product), a batch against one matrix becomes
 // one tall product, and a batch against a batch becomes one fast product per element, on
-// zero-copy views of the operands. Small products with transposes or batches keep the original
-// kernel, whose per-call cost is lower.
+// zero-copy views of the operands. Small products, and products of a few rows, with transposes or
+// batches keep the original kernel, whose per-call cost is lower.
 //
 // The original fast path also caches XNNPACK's packed copy of b by tensor id, and a reshape shares
 // the id: a weight used as [k, n] and later reshaped to [n, k] reads the stale packing and writes
@@ -18,6 +18,11 @@ import { nativeFunction, nativeId, releaseView, shapeBytes, viewOf, type WasmBac
 
 /** Below this many multiply-adds per product the original loop is faster (crossover between 12^3 and 16^3 here). */
 export const SMALL_PRODUCT = 16 ** 3;
+/**
+ * Below this many rows per XNNPACK product, packing b (~k*n work) outweighs the faster
+ * multiply: decoding's one-query attention runs 5x faster on the original loop (crossover ~4-8 rows).
+ */
+export const MIN_ROWS = 8;
 
 // BatchMatMul(aId, aShape, aRank, bId, bShape, bRank, transposeA, transposeB, outId) in the backend's C++.
 const nativeBatchMatMul = nativeFunction('BatchMatMul', ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
@@ -43,7 +48,9 @@ function plan(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boo
   const [m, k, n] = [transposeA ? ac : ar, transposeA ? ar : ac, transposeB ? br : bc];
   const simpleBatch = (aBatch === batch || aBatch === 1) && (bBatch === batch || bBatch === 1);
   const originalCaches = batch === 1 && !transposeA && !transposeB; // see the note at the top
-  if (!simpleBatch || (!originalCaches && m * k * n < SMALL_PRODUCT)) return undefined;
+  const rows = bBatch === 1 ? batch * m : m; // rows of each XNNPACK product
+  const small = m * k * n < SMALL_PRODUCT || rows < MIN_ROWS;
+  if (!simpleBatch || (small && !originalCaches)) return undefined;
   return { batch, aBatch, bBatch, m, k, n, outShape: [...outOuter, m, n] };
 }
 
