@@ -1,12 +1,22 @@
 // The planner's view of earlier runs, read from the tracking database. An output marked done whose
-// store directory has gone (deleted by hand) is treated as absent, so it runs again.
+// store directory has gone (deleted by hand) is treated as absent, so it runs again; one marked
+// running whose process is gone (kill -9) is reported interrupted.
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { latestCheckpoint } from '../track/checkpoints.ts';
 import type { Db } from '../track/db.ts';
-import { getOutput, outputOrigin, previousOutputs } from '../track/outputs.ts';
+import { getOutput, outputOrigin, previousOutputs, type StageOrigin } from '../track/outputs.ts';
+import { isProcessAlive } from '../track/runs.ts';
+import { getStage } from '../track/stages.ts';
 import { storeDir } from '../track/root.ts';
 import type { FingerprintInputs } from './fingerprint.ts';
 import type { PlanHistory } from './plan.ts';
+
+/** Whether the process of the stage that last worked on an output may still be running. */
+function producerAlive(db: Db, o: StageOrigin): boolean {
+  const stage = getStage(db, o.run, o.trial, o.stage);
+  return !stage?.pid || stage.host !== hostname() || isProcessAlive(stage.pid);
+}
 
 export function planHistory(db: Db | null, root: string): PlanHistory {
   if (!db) return { output: () => null, previous: () => [] };
@@ -14,7 +24,9 @@ export function planHistory(db: Db | null, root: string): PlanHistory {
     output(fingerprint) {
       const o = getOutput(db, fingerprint);
       if (!o || !existsSync(storeDir(root, fingerprint))) return null;
-      return { status: o.status, producer: outputOrigin(db, fingerprint), lastStep: latestCheckpoint(db, fingerprint)?.step ?? null };
+      const producer = outputOrigin(db, fingerprint);
+      const status = o.status === 'running' && producer && !producerAlive(db, producer) ? 'interrupted' : o.status;
+      return { status, producer, lastStep: latestCheckpoint(db, fingerprint)?.step ?? null };
     },
     previous: (experiment, stage) => previousOutputs(db, experiment, stage) as { fingerprint: string; run: string; inputs: FingerprintInputs }[],
   };

@@ -74,9 +74,10 @@ function planStage(experiment: string, trial: number, s: FingerprintedStage, pla
   if (twin) {
     return { ...base, action: 'cached', cachedFrom: { run: null, trial: twin.trial, stage: twin.stage }, reasons: [`same fingerprint as trial ${twin.trial} stage ${twin.stage} of this run`] };
   }
+  const busy = output?.status === 'running' ? [`run ${output.producer?.run ?? '?'} may be computing it now: this run will wait for it`] : [];
   const stage: PlannedStage = output && output.lastStep !== null
-    ? { ...base, action: 'resume', resumeFrom: { step: output.lastStep, run: output.producer?.run ?? null }, reasons: [`an earlier attempt (${output.status}) stopped after checkpoint step ${output.lastStep}`] }
-    : { ...base, action: 'run', reasons: whyRun(experiment, s, history) };
+    ? { ...base, action: 'resume', resumeFrom: { step: output.lastStep, run: output.producer?.run ?? null }, reasons: [`an earlier attempt (${output.status}) checkpointed step ${output.lastStep}`, ...busy] }
+    : { ...base, action: 'run', reasons: [...whyRun(experiment, s, history), ...busy] };
   planned.set(s.fingerprint, stage);
   return stage;
 }

@@ -49,6 +49,7 @@ test('a run killed with SIGKILL mid-stage resumes from its last checkpoint and e
   const plan = JSON.parse((await vadapter(['plan', spec, '--root', killed, '--json'])).stdout);
   assert.deepEqual(plan.trials[0].stages.map((s: { action: string }) => s.action), ['resume', 'run']);
   assert.equal(plan.trials[0].stages[0].resumeFrom.step, before);
+  assert.deepEqual(plan.trials[0].stages[0].reasons, [`an earlier attempt (interrupted) checkpointed step ${before}`], 'the dead process is noticed');
 
   const again = await runJson(spec, killed);
   assert.equal(again.result.code, 0, again.result.stderr);
