@@ -93,3 +93,11 @@ test('a weight used under two shapes (a reshape shares its id) gives correct pro
     assert.ok(err < TOLERANCE, `[${k}, ${n}]: ${err}`);
   }
 });
+
+test('empty products give empty or zero results, as on cpu', async () => {
+  for (const [sa, sb] of [[[0, 4], [4, 5]], [[3, 0], [0, 5]], [[2, 0, 4], [2, 4, 5]]]) {
+    const [expected] = await runOn('cpu', () => [tf.matMul(tf.ones(sa), tf.ones(sb))]);
+    const [actual] = await runOn('wasm', () => [tf.matMul(tf.ones(sa), tf.ones(sb))]);
+    assert.deepEqual(Array.from(actual), Array.from(expected), `[${sa}] x [${sb}]`);
+  }
+});

@@ -49,8 +49,8 @@ function plan(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boo
   const simpleBatch = (aBatch === batch || aBatch === 1) && (bBatch === batch || bBatch === 1);
   const originalCaches = batch === 1 && !transposeA && !transposeB; // see the note at the top
   const rows = bBatch === 1 ? batch * m : m; // rows of each XNNPACK product
-  const small = m * k * n < SMALL_PRODUCT || rows < MIN_ROWS;
-  if (!simpleBatch || (small && !originalCaches)) return undefined;
+  const small = (m * k * n < SMALL_PRODUCT || rows < MIN_ROWS) && k > 0; // k = 0: see emptySum
+  if (!simpleBatch || batch * m * n === 0 || (small && !originalCaches)) return undefined;
   return { batch, aBatch, bBatch, m, k, n, outShape: [...outOuter, m, n] };
 }
 
@@ -99,6 +99,13 @@ function productPerElement(backend: WasmBackend, p: Plan, a: TensorInfo, b: Tens
   }
 }
 
+/** k = 0: every output is an empty sum, 0 (tfjs's kernel leaves the output memory unwritten). */
+function emptySum(backend: WasmBackend, p: Plan): TensorInfo {
+  const out = backend.makeOutput(p.outShape, 'float32');
+  backend.typedArrayFromHeap(out).fill(0);
+  return out;
+}
+
 function product(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo): TensorInfo {
   const out = backend.makeOutput([p.batch, p.m, p.n], 'float32');
   if (p.bBatch === 1) tallProduct(backend, p, a, b, out);
@@ -116,6 +123,7 @@ export function batchMatMulConfig(original: KernelConfig): KernelConfig {
     const transposeB = args.attrs?.transposeB === true;
     const p = a.dtype === 'float32' && b.dtype === 'float32' ? plan(a, b, transposeA, transposeB) : undefined;
     if (!p) return original.kernelFunc(args);
+    if (p.k === 0) return emptySum(backend, p);
     const aN = transposeA ? transposeInner(backend, a, p.aBatch) : a; // [aBatch, m, k]
     const bN = transposeB ? transposeInner(backend, b, p.bBatch) : b; // [bBatch, k, n]
     try {
