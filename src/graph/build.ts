@@ -1,10 +1,12 @@
 // One trial's stages as a graph: each stage block validated by its kind's schema (positions from
-// the spec's source map), references resolved to stage names, dangling references and cycles
-// reported with the stages they involve, and the stages put in dependency order.
+// the spec's source map), model presets checked by name, references resolved to stage names,
+// dangling references and cycles reported with the stages they involve, and the stages put in
+// dependency order.
 import { UserError, didYouMean, type Issue } from '../util/errors.ts';
 import type { SpecTrial } from '../spec/load.ts';
 import type { DocPath } from '../spec/source-map.ts';
-import { checkAt } from '../spec/validate.ts';
+import { findPreset } from '../models/presets.ts';
+import { checkAt, positionIssues } from '../spec/validate.ts';
 import { parseDottedPath } from '../spec/values.ts';
 import type { StageKindRegistry } from '../stages/registry.ts';
 import type { AnyStageKind, StageExperiment, StageReferences } from '../stages/types.ts';
@@ -34,6 +36,7 @@ export interface StageGraph {
 export function buildStageGraph(trial: SpecTrial, registry: StageKindRegistry): StageGraph {
   const issues: Issue[] = [];
   const nodes = new Map<string, StageNode>();
+  checkModelPresets(trial, issues);
   for (const [name, block] of Object.entries(trial.spec.stages)) {
     const node = buildNode(name, block, trial, registry, issues);
     if (node) nodes.set(name, node);
@@ -48,6 +51,19 @@ export function buildStageGraph(trial: SpecTrial, registry: StageKindRegistry): 
 export function experimentOf(trial: SpecTrial): StageExperiment {
   const { name, seed, backend, data, models } = trial.spec;
   return { name, seed, backend, data, models, trial: { index: trial.index, label: trial.label } };
+}
+
+/** Every model names a known preset (the fields are checked where a stage resolves the model). */
+function checkModelPresets(trial: SpecTrial, issues: Issue[]): void {
+  for (const [name, model] of Object.entries(trial.spec.models)) {
+    const path = ['models', name, 'preset'];
+    try {
+      findPreset(model.preset);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      issues.push(...positionIssues(err.issues.map((i) => ({ ...i, path })), trial.map));
+    }
+  }
 }
 
 function buildNode(name: string, block: { kind: string }, trial: SpecTrial, registry: StageKindRegistry, issues: Issue[]): StageNode | undefined {

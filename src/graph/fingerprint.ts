@@ -3,6 +3,7 @@
 // datasets' manifest fingerprints and the code version. The stage's name is left out, so the same
 // work under another name or in another experiment is the same cache entry.
 import { resolve } from 'node:path';
+import { positionIssues } from '../spec/validate.ts';
 import { UserError } from '../util/errors.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import type { StageGraph, StageNode } from './build.ts';
@@ -45,7 +46,7 @@ export function fingerprintGraph(graph: StageGraph, env: FingerprintEnv): Map<st
     const inputs: FingerprintInputs = {
       kind: node.kind.kind,
       config: node.config,
-      inputs: node.kind.inputs?.(node.config, graph.experiment) ?? null,
+      inputs: positioned(graph, () => node.kind.inputs?.(node.config, graph.experiment) ?? null),
       seed: graph.experiment.seed,
       upstream: mapReferences(node.references, (stage) => out.get(stage)!.fingerprint),
       datasets: datasetsOf(node, graph, env.datasetFingerprint ?? datasetFingerprint),
@@ -59,6 +60,16 @@ export function fingerprintGraph(graph: StageGraph, env: FingerprintEnv): Map<st
 /** Apply `f` to every referenced stage name, keeping the references' shape. */
 export function mapReferences<T>(refs: Record<string, string | string[]>, f: (stage: string) => T): Record<string, T | T[]> {
   return Object.fromEntries(Object.entries(refs).map(([role, target]) => [role, Array.isArray(target) ? target.map(f) : f(target)]));
+}
+
+/** Run a kind's hook; UserErrors it throws with document paths (`models.vit.layers`) get positions. */
+function positioned<T>(graph: StageGraph, hook: () => T): T {
+  try {
+    return hook();
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(positionIssues(err.issues, graph.trial.map));
+    throw err;
+  }
 }
 
 function datasetsOf(node: StageNode, graph: StageGraph, fingerprint: (dir: string) => string): string[] {

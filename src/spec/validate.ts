@@ -40,6 +40,11 @@ export function validateAt<S extends z.ZodType>(schema: S, value: unknown, path:
   return checked.value;
 }
 
+/** Give issues that carry a document path but no file the position of that path. */
+export function positionIssues(issues: Issue[], map: SourceMap): Issue[] {
+  return issues.map((i) => (i.file === undefined && i.path ? { ...i, ...map.at(i.path) } : i));
+}
+
 export function unknownKeyIssue(key: string, known: string[], path: DocPath, map: SourceMap): Issue {
   const hint = didYouMean(key, known);
   const suffix = hint ? `; did you mean "${hint}"?` : known.length > 0 ? `; expected one of ${known.join(', ')}` : '';

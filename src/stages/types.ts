@@ -75,7 +75,11 @@ export interface StageKind<C = unknown> {
   configSchema: z.ZodType<C>;
   /** Upstream stage names by role: the edges of the graph. */
   references(config: C): StageReferences;
-  /** The parts of the experiment the stage reads (its models' definitions, data settings); they enter the fingerprint. */
+  /**
+   * The parts of the experiment the stage reads (its models' definitions, data settings); they enter
+   * the fingerprint. It may validate them (e.g. resolve a model preset with its overrides): a UserError
+   * whose issues carry document paths (["models", "vit", "layers"]) gets the spec's file:line:col.
+   */
   inputs?(config: C, experiment: StageExperiment): unknown;
   /** Dataset directories the stage reads; their manifest fingerprints enter the fingerprint. */
   datasets?(config: C, experiment: StageExperiment): string[];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { buildStageGraph } from '../../src/graph/build.ts';
 import { computeFingerprint, SCHEMA_VERSION, writeManifest } from '../../src/data/manifest.ts';
 import { fingerprintGraph } from '../../src/graph/fingerprint.ts';
+import { presetNames } from '../../src/models/presets.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { StageKindRegistry } from '../../src/stages/registry.ts';
 import { UserError, formatIssue } from '../../src/util/errors.ts';
@@ -100,4 +101,17 @@ test("a dataset's manifest fingerprint enters the fingerprint; a missing manifes
   assert.deepEqual(f1.inputs.datasets, [d1]);
   assert.notEqual(f1.fingerprint, fingerprintGraph(graphOf(spec('d2')), { code: 'c' }).get('s')!.fingerprint);
   assert.throws(() => fingerprintGraph(graphOf(spec('none')), { code: 'c' }), /none: stage s: no dataset\.json here: not a dataset directory/);
+});
+
+test("a stage's fingerprint follows the model it reads and no other; a bad model is a positioned error", () => {
+  const spec = 'name: g\nmodels:\n  vit: { preset: vit-tiny }\n  llm: { preset: lm-tiny }\nstages:\n  v: { kind: linreg, steps: 1, model: vit }\n  l: { kind: linreg, steps: 1, model: llm }\n';
+  const before = fingerprintGraph(graphOf(spec), { code: 'c' });
+  const after = fingerprintGraph(graphOf(spec, ['models.llm.preset=lm-small']), { code: 'c' });
+  assert.equal(after.get('v')!.fingerprint, before.get('v')!.fingerprint);
+  assert.notEqual(after.get('l')!.fingerprint, before.get('l')!.fingerprint);
+  assert.deepEqual(errorsOf(spec.replace('lm-tiny', 'lm-tiny2')), [
+    `g.yaml:4:10: models.llm.preset: unknown model preset "lm-tiny2" (did you mean "lm-tiny"?); known: ${presetNames().join(', ')}`,
+  ]);
+  assert.throws(() => fingerprintGraph(graphOf(spec.replace('model: llm', 'model: tlm')), { code: 'c' }), (err: unknown) =>
+    err instanceof UserError && formatIssue(err.issues[0]).endsWith('g.yaml:2:1: models: no model "tlm" in the models block'));
 });
