@@ -1,6 +1,6 @@
 // tfjs-core's package entry registers no gradients, and its ES-module sources (which do) cannot be
-// loaded by Node directly. This bundles those sources into one CommonJS file that src/backend/
-// loads. Gradient and kernel registries live on the global object, so the bundled copy registers
+// loaded by Node directly. This bundles those sources, with the chained tensor methods some
+// gradients call (`x.reshape`, `x.split`), into one CommonJS file that src/backend/ loads. Gradient and kernel registries live on the global object, so the bundled copy registers
 // into the same registries as the package entry. Runs on `npm ci`/`npm install` (prepare).
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
@@ -13,7 +13,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'vendor', 'tfjs-gradients.cjs');
 
 await build({
-  entryPoints: [join(coreDir, 'dist', 'register_all_gradients.js')],
+  stdin: {
+    contents: ['register_all_gradients.js', 'public/chained_ops/register_all_chained_ops.js'].map((f) => `import ${JSON.stringify(join(coreDir, 'dist', f))};`).join('\n'),
+    resolveDir: root,
+    loader: 'js',
+  },
   bundle: true,
   platform: 'node',
   format: 'cjs',
