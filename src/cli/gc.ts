@@ -12,14 +12,16 @@ interface GcArgs {
   json: boolean;
 }
 
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+function size(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const i = Math.min(units.length - 1, Math.floor(Math.log2(Math.max(1, bytes)) / 10));
+  return i === 0 ? `${bytes} B` : `${(bytes / 2 ** (10 * i)).toFixed(1)} ${units[i]}`;
 }
 
 function printReport(r: GcReport): void {
-  if (r.freed.length > 0) printLine(formatTable(['path', 'size', 'why'], r.freed.map((f) => [f.path, mib(f.bytes), f.why])));
+  if (r.freed.length > 0) printLine(formatTable(['path', 'size', 'why'], r.freed.map((f) => [f.path, size(f.bytes), f.why])));
   const verb = r.dryRun ? 'would free' : 'freed';
-  printLine(`${verb} ${r.freed.length} checkpoint(s), ${mib(r.freedBytes)}; kept ${r.kept}`);
+  printLine(`${verb} ${r.freed.length} checkpoint(s), ${size(r.freedBytes)}; kept ${r.kept}`);
 }
 
 export const gcCommand: CommandModule<object, GcArgs> = {
