@@ -13,6 +13,7 @@ const BUILTIN_KINDS: (() => Promise<AnyStageKind[]>)[] = [
   () => import('./align-decoder.ts').then((m) => [m.alignDecoder]),
   () => import('./align-adapter.ts').then((m) => [m.alignAdapter]),
   () => import('./align-resampler.ts').then((m) => [m.alignResampler]),
+  () => import('./evaluate.ts').then((m) => [m.evaluate]),
 ];
 
 export class StageKindRegistry {

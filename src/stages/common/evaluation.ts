@@ -1,0 +1,150 @@
+// Zero-shot evaluation of a VLM assembly on eval sets: captioning (images or clips) scored with
+// BLEU-1..4, ROUGE-L and CIDEr-D, QA (images or clips) scored with VQA accuracy, overall and per
+// answer type. Each task returns its metrics, its predictions in the COCO / VQA results format and
+// the matching reference files, so that `vadapter eval caption|vqa` re-scores them to the same
+// numbers. `limit` takes the first N examples of each set (a fixed subset, for evaluation during
+// training). The `evaluate` stage and the training stages call evaluateAssembly.
+import * as tf from '@tensorflow/tfjs-core';
+import { batches } from '../../data/batch.ts';
+import { captionEvalExamples, vqaEvalExamples, type EvalReadOptions } from '../../data/eval-sets.ts';
+import type { TextTokenizer } from '../../data/tokenizer.ts';
+import { CAPTION_METRICS, scoreCaptions } from '../../eval/caption-metrics.ts';
+import { isVlmConfigs } from '../../eval/decode/step-model.ts';
+import { captionAnnotationsFile, captionResultsFile, idFromKey, vqaAnnotationsFile, vqaQuestionsFile, vqaResultsFile, type CaptionRecord, type QaRecord } from '../../eval/files/write.ts';
+import { generate, type DecodingOptions } from '../../eval/generate.ts';
+import { vqaAccuracy } from '../../eval/vqa/accuracy.ts';
+import type { AssemblyConfigs } from '../../models/assembly_config.ts';
+import { decoderOf, type VlmConfigs } from '../../models/vlm.ts';
+import type { Params } from '../../models/params.ts';
+import { userError } from '../../util/errors.ts';
+import { DEFAULT_PROMPTS, DEFAULT_SHOT, evalPromptBatch, isQaTask, qaPromptText, templateIssue, type EvalTask, type QaShot } from './eval-prompts.ts';
+
+/** One task on one eval set: `set` is its name under data.eval, `dir` its directory. */
+export interface EvalSetRef {
+  task: EvalTask;
+  set: string;
+  dir: string;
+}
+
+export interface EvaluationOptions {
+  frames: number; // per example (an image is repeated); the image size is the ViT's
+  batchSize?: number; // default 16
+  limit?: number; // the first N examples of each set
+  decoding: Omit<DecodingOptions, 'stopIds'> & { stopIds?: number[] }; // stop ids default: [<eos>]
+  prompts?: Partial<Record<EvalTask, string>>; // templates with "<visual>" (and "{question}" for QA)
+  shot?: string; // how a few-shot example reads; default DEFAULT_SHOT
+  fewShot?: QaShot[]; // text-only QA examples put in front of every QA prompt
+  signal?: AbortSignal;
+  onBatch?(ref: EvalSetRef, examplesDone: number): void;
+}
+
+export interface TaskEvaluation extends EvalSetRef {
+  examples: number;
+  metrics: Record<string, number>; // caption: Bleu_1..Bleu_4, ROUGE_L, CIDEr (fractions); QA: accuracy, accuracy/<answer type> (percent)
+  predictions: object[]; // COCO results [{"image_id", "caption"}] or VQA results [{"question_id", "answer"}]
+  references: { annotations: object; questions?: object }; // COCO caption annotations, or VQA annotations + questions
+}
+
+interface Run {
+  params: Params;
+  configs: VlmConfigs;
+  tokenizer: TextTokenizer;
+  options: EvaluationOptions;
+  decoding: DecodingOptions;
+  read: EvalReadOptions;
+}
+
+export async function evaluateAssembly(assembly: { params: Params }, configs: AssemblyConfigs, tokenizer: TextTokenizer, tasks: EvalSetRef[], options: EvaluationOptions): Promise<TaskEvaluation[]> {
+  if (!isVlmConfigs(configs)) throw userError('not_a_vlm', `a ${configs.kind} assembly does not generate text from frames (expected captioner, vadapter or perceiver)`);
+  checkVocab(configs, tokenizer);
+  for (const t of tasks) checkTemplate(t.task, templateOf(options, t.task));
+  const image = configs.vit.image;
+  const run: Run = {
+    params: assembly.params, configs, tokenizer, options,
+    decoding: { ...options.decoding, stopIds: options.decoding.stopIds ?? [tokenizer.eosId] },
+    read: { frames: options.frames, height: image, width: image, valueRange: [0, 1], limit: options.limit },
+  };
+  const out: TaskEvaluation[] = [];
+  for (const t of tasks) out.push(isQaTask(t.task) ? await qaTask(run, t) : await captionTask(run, t));
+  return out;
+}
+
+/** `<prefix><set>/<metric>` for every metric of every task, e.g. `vadapter/eval/coco/CIDEr`. */
+export function metricRecord(results: TaskEvaluation[], prefix: string): Record<string, number> {
+  return Object.fromEntries(results.flatMap((r) => Object.entries(r.metrics).map(([m, v]) => [`${prefix}${r.set}/${m}`, v])));
+}
+
+/** The files of a task's result: results.json, annotations.json and (QA) questions.json, as JSON text. */
+export function taskFiles(r: TaskEvaluation): Record<string, string> {
+  const json = (v: object) => `${JSON.stringify(v)}\n`;
+  return { 'results.json': json(r.predictions), 'annotations.json': json(r.references.annotations), ...(r.references.questions ? { 'questions.json': json(r.references.questions) } : {}) };
+}
+
+function templateOf(o: EvaluationOptions, task: EvalTask): string {
+  return o.prompts?.[task] ?? DEFAULT_PROMPTS[task];
+}
+
+function checkTemplate(task: EvalTask, template: string): void {
+  const issue = templateIssue(task, template);
+  if (issue) throw userError('bad_prompt', issue, { path: ['prompts', task] });
+}
+
+function checkVocab(c: VlmConfigs, tok: TextTokenizer): void {
+  const { component, config } = decoderOf(c);
+  if (config.vocab < tok.vocabSize) throw userError('vocab_too_small', `the ${component}'s vocab ${config.vocab} is smaller than the tokenizer's ${tok.vocabSize} tokens`);
+}
+
+/** Generate a text for every example, in order, `promptOf` giving each its prompt text. */
+async function generateAll<T extends { frames: Float32Array }>(run: Run, ref: EvalSetRef, examples: AsyncIterable<T>, promptOf: (ex: T) => string): Promise<{ example: T; text: string }[]> {
+  const { frames, height, width } = run.read;
+  const out: { example: T; text: string }[] = [];
+  for await (const batch of batches(examples, run.options.batchSize ?? 16, [frames, height!, width!, 3])) {
+    run.options.signal?.throwIfAborted();
+    const prompt = evalPromptBatch(run.tokenizer, tf.tensor(batch.frames, batch.shape), batch.items.map(promptOf)); // frames [B, T, H, W, 3]
+    const hyps = generate(run.params, run.configs, prompt, run.decoding);
+    tf.dispose(Object.values(prompt));
+    hyps.forEach((h, i) => out.push({ example: batch.items[i], text: run.tokenizer.decode(h.ids).trim() }));
+    run.options.onBatch?.(ref, out.length);
+  }
+  if (out.length === 0) throw userError('empty_eval_set', `eval set "${ref.set}" has no examples to evaluate`, { file: ref.dir });
+  return out;
+}
+
+function checkUnique(ids: (number | string)[], ref: EvalSetRef, what: string): void {
+  const seen = new Set<number | string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw userError('duplicate_id', `eval set "${ref.set}" has ${what} ${JSON.stringify(id)} twice`, { file: ref.dir });
+    seen.add(id);
+  }
+}
+
+async function captionTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
+  const template = templateOf(run.options, ref.task);
+  const done = await generateAll(run, ref, captionEvalExamples(ref.dir, run.read), () => template);
+  const records: CaptionRecord[] = done.map(({ example, text }) => ({ imageId: idFromKey(example.key), references: example.captions, prediction: text }));
+  checkUnique(records.map((r) => r.imageId), ref, 'image');
+  const scores = scoreCaptions(new Map(records.map((r) => [r.imageId, r.references])), new Map(records.map((r) => [r.imageId, r.prediction])));
+  return {
+    ...ref, examples: records.length,
+    metrics: Object.fromEntries(CAPTION_METRICS.map((m) => [m, scores[m]])),
+    predictions: captionResultsFile(records),
+    references: { annotations: captionAnnotationsFile(records, ref.set) },
+  };
+}
+
+async function qaTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
+  const template = templateOf(run.options, ref.task);
+  const promptOf = (ex: { question: string }) => qaPromptText(template, ex.question, run.options.fewShot, run.options.shot ?? DEFAULT_SHOT);
+  const done = await generateAll(run, ref, vqaEvalExamples(ref.dir, run.read), promptOf);
+  const records: QaRecord[] = done.map(({ example: ex, text }) => ({
+    questionId: ex.questionId, imageId: idFromKey(ex.key), question: ex.question, answers: ex.answers, answerType: ex.answerType, questionType: ex.questionType ?? 'unknown', prediction: text,
+  }));
+  checkUnique(records.map((r) => r.questionId), ref, 'question');
+  const accuracy = vqaAccuracy(records);
+  return {
+    ...ref, examples: records.length,
+    metrics: { accuracy: accuracy.overall, ...Object.fromEntries(Object.entries(accuracy.perAnswerType).map(([type, v]) => [`accuracy/${type}`, v])) },
+    predictions: vqaResultsFile(records),
+    references: { questions: vqaQuestionsFile(records, ref.set), annotations: vqaAnnotationsFile(records, ref.set) },
+  };
+}

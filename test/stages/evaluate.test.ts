@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSynthetic } from '../../src/data/synth/ensure.ts';
+import { query, runJson, tempDir, vadapter } from '../exec/helpers.ts';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/tiny-vlm-kind.ts', import.meta.url));
+const EVAL_SETS = ['coco', 'vqav2', 'msrvtt', 'msrvtt-qa'];
+
+async function writeEvalSpec(dir: string, stages: string): Promise<string> {
+  const synth = await ensureSynthetic(join(dir, 'synth'), { scale: 'tiny', seed: 0, only: EVAL_SETS });
+  const file = join(dir, 'eval.yaml');
+  const sets = EVAL_SETS.map((s) => `${JSON.stringify(s)}: ${JSON.stringify(synth.datasets[s])}`).join(', ');
+  writeFileSync(file, `name: evaltest\nplugins: [${JSON.stringify(FIXTURE)}]\ndata:\n  tokenizer: ${JSON.stringify(synth.tokenizer)}\n  frames: 2\n  eval: { ${sets} }\nstages:\n${stages}`);
+  return file;
+}
+
+const STAGES = `  a1: { kind: tiny-vlm, seed: 1 }
+  a2: { kind: tiny-vlm, seed: 2, assembly: perceiver, step: 5 }
+  eval: { kind: evaluate, adapters: [a1, a2], limit: 3, maxTokens: 4, batchSize: 2 }
+`;
+
+test('evaluate through the runner: metrics per adapter and set at the adapter step; artifacts that vadapter eval re-scores to the same numbers', async () => {
+  const dir = tempDir();
+  const root = join(dir, 'runs');
+  const spec = await writeEvalSpec(dir, STAGES);
+  const { result, statuses, summary } = await runJson(spec, root);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(statuses, { '0/a1': 'done', '0/a2': 'done', '0/eval': 'done' });
+  const fingerprint = summary.stages.find((s) => s.stage === 'eval')!.fingerprint;
+  const metrics = new Map(query<{ key: string; step: number; value: number }>(root, 'SELECT key, step, value FROM metrics WHERE fingerprint = ?', fingerprint).map((m) => [m.key, m]));
+  for (const [adapter, step] of [['a1', 3], ['a2', 5]] as const) {
+    for (const key of ['coco/CIDEr', 'coco/Bleu_4', 'msrvtt/ROUGE_L', 'vqav2/accuracy', 'msrvtt-qa/accuracy']) assert.equal(metrics.get(`${adapter}/eval/${key}`)?.step, step, `${adapter}/eval/${key}`);
+  }
+  const artifacts = query<{ name: string; path: string }>(root, 'SELECT name, path FROM artifacts WHERE fingerprint = ? ORDER BY name', fingerprint);
+  assert.equal(artifacts.length, 2 * (2 * 2 + 2 * 3), 'results + annotations per caption set, + questions per QA set, per adapter');
+  const file = (name: string) => join(root, artifacts.find((a) => a.name === name)!.path);
+  assert.ok(existsSync(file('a2/msrvtt-qa/questions.json')));
+
+  const caption = await vadapter(['eval', 'caption', '--annotations', file('a1/coco/annotations.json'), '--results', file('a1/coco/results.json'), '--json']);
+  assert.equal(caption.code, 0, caption.stderr);
+  const scores = JSON.parse(caption.stdout) as Record<string, number>;
+  for (const [m, v] of Object.entries(scores)) assert.equal(metrics.get(`a1/eval/coco/${m}`)?.value, v, m);
+  const vqa = await vadapter(['eval', 'vqa', '--questions', file('a2/vqav2/questions.json'), '--annotations', file('a2/vqav2/annotations.json'), '--results', file('a2/vqav2/results.json'), '--json']);
+  assert.equal(vqa.code, 0, vqa.stderr);
+  const acc = JSON.parse(vqa.stdout) as { overall: number; perAnswerType: Record<string, number> };
+  assert.equal(metrics.get('a2/eval/vqav2/accuracy')?.value, acc.overall);
+  for (const [type, v] of Object.entries(acc.perAnswerType)) assert.equal(metrics.get(`a2/eval/vqav2/accuracy/${type}`)?.value, v, type);
+});
+
+test('evaluate config errors point at the spec: an eval set missing from data.eval, a prompt without its marker', async () => {
+  const dir = tempDir();
+  const spec = await writeEvalSpec(dir, `  a1: { kind: tiny-vlm }
+  eval: { kind: evaluate, adapters: [a1], tasks: [caption, vqa], sets: { vqa: vqa2 }, prompts: { caption: "Describe :" } }
+`);
+  const plan = await vadapter(['plan', spec, '--root', join(dir, 'runs')]);
+  assert.equal(plan.code, 2, plan.stderr);
+  assert.match(plan.stderr, /prompts\.caption: a prompt template must contain "<visual>" exactly once/);
+  const fixed = await vadapter(['plan', spec, '--root', join(dir, 'runs'), 'stages.eval.prompts.caption="Describe <visual> :"']);
+  assert.equal(fixed.code, 2, fixed.stderr);
+  assert.match(fixed.stderr, /sets\.vqa: no eval set "vqa2" in data\.eval \(did you mean "vqav2"\?\)/);
+});

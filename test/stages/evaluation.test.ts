@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend/index.ts';
+import { readEvalRows } from '../../src/data/eval-sets.ts';
+import { ensureSynthetic } from '../../src/data/synth/ensure.ts';
+import { loadTokenizer } from '../../src/data/tokenizer.ts';
+import { scoreCaptions } from '../../src/eval/caption-metrics.ts';
+import { loadCaptionAnnotations, loadCaptionResults } from '../../src/eval/files/coco-captions.ts';
+import { loadVqaItems } from '../../src/eval/files/vqa.ts';
+import { questionAccuracy, vqaAccuracy } from '../../src/eval/vqa/accuracy.ts';
+import { buildAssembly } from '../../src/models/assembly.ts';
+import { resolveAssembly, type ConfigsOf } from '../../src/models/assembly_config.ts';
+import { evalPromptBatch, qaPromptText } from '../../src/stages/common/eval-prompts.ts';
+import { evaluateAssembly, metricRecord, taskFiles, type EvalSetRef, type EvaluationOptions, type TaskEvaluation } from '../../src/stages/common/evaluation.ts';
+import { TINY } from '../models/fixtures.ts';
+
+await initBackend('cpu');
+const dir = mkdtempSync(join(tmpdir(), 'vadapter-evaluation-'));
+const synth = await ensureSynthetic(join(dir, 'synth'), { scale: 'tiny', seed: 0, only: ['coco', 'vqav2', 'msrvtt', 'msrvtt-qa'] });
+const tok = loadTokenizer(synth.tokenizer);
+const VOCAB = { vocab: tok.vocabSize };
+const configs = resolveAssembly('vadapter', { ...TINY, tlm: { ...TINY.tlm, ...VOCAB }, llm: { ...TINY.llm, ...VOCAB } }) as ConfigsOf<'vadapter'>;
+const assembly = buildAssembly(configs, 7);
+
+const TASKS: EvalSetRef[] = [
+  { task: 'caption', set: 'coco', dir: synth.datasets.coco },
+  { task: 'vqa', set: 'vqav2', dir: synth.datasets.vqav2 },
+  { task: 'video-caption', set: 'msrvtt', dir: synth.datasets.msrvtt },
+  { task: 'video-qa', set: 'msrvtt-qa', dir: synth.datasets['msrvtt-qa'] },
+];
+const OPTIONS: EvaluationOptions = { frames: 2, batchSize: 3, limit: 5, decoding: { method: 'greedy', maxTokens: 6 } };
+
+function writeFiles(r: TaskEvaluation): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(taskFiles(r))) writeFileSync((out[name] = join(dir, `${r.set}.${name}`)), text);
+  return out;
+}
+
+test('prompts: few-shot examples go in front, the question loses its "?", parts are left-padded around the visual tokens', () => {
+  const template = 'Answer the question given the images. Given <visual>. Question : {question} ? Answer:';
+  assert.equal(
+    qaPromptText(template, 'what color is the circle?', [{ question: 'is it red ?', answer: 'yes' }]),
+    'Question : is it red ? Answer: yes Answer the question given the images. Given <visual>. Question : what color is the circle ? Answer:',
+  );
+  const batch = evalPromptBatch(tok, tf.zeros([2, 1, 1, 1, 3]), ['Describe <visual> red circle', 'Describe the following: <visual> circle']);
+  const [describe, the, following, colon, red, circle] = ['describe', 'the', 'following', ':', 'red', 'circle'].map((w) => tok.encode(w)[0]);
+  assert.deepEqual(batch.beforeIds.arraySync(), [[0, 0, 0, tok.bosId, describe], [tok.bosId, describe, the, following, colon]]);
+  assert.deepEqual(batch.beforeMask!.arraySync(), [[0, 0, 0, 1, 1], [1, 1, 1, 1, 1]]);
+  assert.deepEqual(batch.afterIds.arraySync(), [[red, circle], [0, circle]]);
+  assert.deepEqual(batch.afterMask!.arraySync(), [[1, 1], [0, 1]]);
+  tf.dispose(Object.values(batch));
+});
+
+test('evaluateAssembly: four tasks on the first N examples; metrics equal a re-scoring of the written result and reference files', async () => {
+  const before = tf.memory().numTensors;
+  const done: string[] = [];
+  const results = await evaluateAssembly(assembly, configs, tok, TASKS, { ...OPTIONS, onBatch: (ref, n) => done.push(`${ref.set}:${n}`) });
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  assert.deepEqual(done, ['coco:3', 'coco:5', 'vqav2:3', 'vqav2:5', 'msrvtt:3', 'msrvtt:5', 'msrvtt-qa:3', 'msrvtt-qa:5']);
+  assert.deepEqual(results.map((r) => [r.task, r.set, r.examples]), TASKS.map((t) => [t.task, t.set, 5]));
+  for (const r of results.filter((x) => x.task.endsWith('caption'))) {
+    const files = writeFiles(r);
+    const refs = loadCaptionAnnotations(files['annotations.json']);
+    const rescored = scoreCaptions(refs, loadCaptionResults(files['results.json'], refs, files['annotations.json']));
+    assert.deepEqual(Object.keys(r.metrics), ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr']);
+    for (const [m, v] of Object.entries(r.metrics)) assert.equal(v, rescored[m as keyof typeof rescored], `${r.set} ${m}`);
+    assert.equal(refs.size, 5);
+    assert.ok([...refs.values()].every((caps) => caps.length === 5), 'five references an image');
+  }
+  for (const r of results.filter((x) => x.task.endsWith('qa'))) {
+    const files = writeFiles(r);
+    const rescored = vqaAccuracy(loadVqaItems({ questions: files['questions.json'], annotations: files['annotations.json'], results: files['results.json'] }));
+    assert.equal(r.metrics.accuracy, rescored.overall);
+    for (const [type, v] of Object.entries(rescored.perAnswerType)) assert.equal(r.metrics[`accuracy/${type}`], v, `${r.set} ${type}`);
+    assert.equal(Object.keys(r.metrics).length, 1 + Object.keys(rescored.perAnswerType).length);
+  }
+  const captions = results[0].predictions as { image_id: string; caption: string }[];
+  assert.deepEqual(captions.map((c) => c.image_id), [0, 1, 2, 3, 4].map((i) => `coco-00000${i}`));
+  assert.ok(captions.every((c) => typeof c.caption === 'string' && c.caption.split(' ').length <= 6 && !c.caption.includes('<')), 'decoded text, special tokens dropped');
+  const keys = Object.keys(metricRecord(results, 'vadapter/eval/'));
+  assert.ok(keys.includes('vadapter/eval/coco/CIDEr') && keys.includes('vadapter/eval/msrvtt-qa/accuracy'));
+});
+
+test('predictions do not depend on the batch size (left-padded QA prompts of different lengths), and few-shot examples change the prompt', async () => {
+  const qa = TASKS.filter((t) => t.task === 'vqa');
+  const answers = async (o: Partial<EvaluationOptions>) => (await evaluateAssembly(assembly, configs, tok, qa, { ...OPTIONS, ...o }))[0].predictions;
+  const batched = await answers({ batchSize: 5 });
+  assert.deepEqual(await answers({ batchSize: 1 }), batched);
+  const shots = await answers({ batchSize: 5, fewShot: [{ question: 'what shape is it?', answer: 'circle' }] });
+  assert.notDeepEqual(shots, batched);
+});
+
+test('a prompt without its slots and a decoder vocab smaller than the tokenizer are user errors', async () => {
+  await assert.rejects(evaluateAssembly(assembly, configs, tok, TASKS.slice(1, 2), { ...OPTIONS, prompts: { vqa: 'Given <visual>. Answer:' } }), /prompts\.vqa: a vqa prompt must contain "\{question\}"/);
+  const small = resolveAssembly('vadapter', TINY) as ConfigsOf<'vadapter'>;
+  await assert.rejects(evaluateAssembly(assembly, small, tok, TASKS, OPTIONS), /the llm's vocab 64 is smaller than the tokenizer's 128 tokens/);
+});
+
+/** The assembly with its LLM made to predict `word` whatever it reads: the final LayerNorm gives a constant, which only `word` matches. */
+function alwaysSaying(word: string) {
+  const a = buildAssembly(configs, 7);
+  const { width, vocab } = configs.llm;
+  a.params.get('llm.ln.scale')!.assign(tf.zeros([width]));
+  a.params.get('llm.ln.bias')!.assign(tf.ones([width]));
+  const embed = a.params.get('llm.embed.weight')!;
+  const rows = embed.arraySync() as number[][];
+  rows[tok.encode(word)[0]] = Array(width).fill(10);
+  embed.assign(tf.tensor2d(rows, [vocab, width]));
+  return a;
+}
+
+test('QA metrics belong to their questions: a model that always answers "yes" scores what the human answers of those questions give "yes"', async () => {
+  const yes = alwaysSaying('yes');
+  const [r] = await evaluateAssembly(yes, configs, tok, TASKS.slice(1, 2), { ...OPTIONS, limit: 8, decoding: { method: 'beam', beams: 2, maxTokens: 1 } });
+  assert.ok((r.predictions as { answer: string }[]).every((p) => p.answer === 'yes'));
+  const byType = new Map<string, number[]>();
+  for await (const row of readEvalRows(TASKS[1].dir, 'vqa-eval')) {
+    if ([...byType.values()].flat().length === 8) break;
+    const type = row.answer_type as string;
+    byType.set(type, [...(byType.get(type) ?? []), questionAccuracy(row.answers as string[], 'yes')]);
+  }
+  const percent = (xs: number[]) => Math.round((10000 * xs.reduce((s, x) => s + x, 0)) / xs.length) / 100;
+  assert.ok(percent(byType.get('yes/no')!) > 0, 'some yes/no questions among the first 8 were answered "yes"');
+  assert.equal(r.metrics.accuracy, percent([...byType.values()].flat()));
+  for (const [type, scores] of byType) assert.equal(r.metrics[`accuracy/${type}`], percent(scores), type);
+  yes.dispose();
+});
