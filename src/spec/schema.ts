@@ -1,6 +1,6 @@
 // The common shape of an experiment spec. Stage blocks and model blocks are checked here only for
 // their `kind` / `preset`; the stage kind's own schema and the model preset table check the rest
-// (see graph/ and the model hook), with positions from the same SourceMap.
+// when the stage graph is built (graph/build.ts), with positions from the same SourceMap.
 import { z } from 'zod';
 
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
