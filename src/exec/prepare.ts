@@ -28,7 +28,8 @@ export interface Prepared {
 export async function prepareExperiment(opts: PrepareOptions): Promise<Prepared> {
   const spec = loadSpec(opts.specFile, opts.overrides);
   const plugins = [...new Set([...spec.trials.flatMap((t) => t.spec.plugins), ...opts.plugins.map((p) => resolve(p))])];
-  const registry = await loadKinds(plugins);
+  const kindNames = [...new Set(spec.trials.flatMap((t) => Object.values(t.spec.stages).map((s) => s.kind)))];
+  const registry = await loadKinds(plugins, kindNames);
   const code = codeVersion(plugins);
   const issues: Issue[] = [];
   const trials = spec.trials.flatMap((trial) => {

@@ -56,7 +56,7 @@ async function load(args: StageExecArgs): Promise<Loaded> {
   const run = getRun(db, args.runId);
   const trial = getTrial(db, args.runId, args.trial);
   if (!stage || !run || !trial) throw userError('unknown_stage', `no stage "${args.stage}" in trial ${args.trial} of run ${args.runId} (in ${args.root})`);
-  const registry = await loadKinds(run.plugins);
+  const registry = await loadKinds(run.plugins, [stage.kind]);
   const kind = registry.get(stage.kind);
   const spec = trial.spec as ExperimentSpec;
   const { kind: _kind, ...own } = spec.stages[stage.name];

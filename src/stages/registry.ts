@@ -1,4 +1,4 @@
-// Stage kinds by name. Built-in kinds are listed below (loaded lazily: they pull in tensor code);
+// Stage kinds by name. Built-in kinds are listed below (imported when used: they pull in tensor code);
 // users add their own through plugins: modules, named in a spec's `plugins:` or with `--plugin`,
 // that export `stageKinds` (a list) or a default export (a kind or a list).
 import { resolve } from 'node:path';
@@ -6,15 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { didYouMean, userError, type SourcePos } from '../util/errors.ts';
 import type { AnyStageKind } from './types.ts';
 
-/** Built-in kinds, one line each: `() => import('./pretrain-lm.ts').then((m) => [m.pretrainLm])`. */
-const BUILTIN_KINDS: (() => Promise<AnyStageKind[]>)[] = [
-  () => import('./pretrain-vision.ts').then((m) => [m.pretrainVision]),
-  () => import('./pretrain-lm.ts').then((m) => [m.pretrainLm]),
-  () => import('./align-decoder.ts').then((m) => [m.alignDecoder]),
-  () => import('./align-adapter.ts').then((m) => [m.alignAdapter]),
-  () => import('./align-resampler.ts').then((m) => [m.alignResampler]),
-  () => import('./evaluate.ts').then((m) => [m.evaluate]),
-];
+/** Built-in kinds by name, one line each; a kind's module is imported only when a spec uses the kind. */
+const BUILTIN_KINDS: Record<string, () => Promise<AnyStageKind>> = {
+  'pretrain-vision': () => import('./pretrain-vision.ts').then((m) => m.pretrainVision),
+  'pretrain-lm': () => import('./pretrain-lm.ts').then((m) => m.pretrainLm),
+  'align-decoder': () => import('./align-decoder.ts').then((m) => m.alignDecoder),
+  'align-adapter': () => import('./align-adapter.ts').then((m) => m.alignAdapter),
+  'align-resampler': () => import('./align-resampler.ts').then((m) => m.alignResampler),
+  evaluate: () => import('./evaluate.ts').then((m) => m.evaluate),
+};
 
 export class StageKindRegistry {
   private readonly kinds = new Map<string, { kind: AnyStageKind; source: string }>();
@@ -53,13 +53,19 @@ export class StageKindRegistry {
 /** The process-wide registry that the CLI, the planner and `stage exec` use. */
 export const stageKinds = new StageKindRegistry();
 
-let builtinsLoaded: Promise<void> | undefined;
-
-export function loadBuiltinKinds(registry: StageKindRegistry = stageKinds): Promise<void> {
-  builtinsLoaded ??= Promise.all(BUILTIN_KINDS.map((load) => load())).then((lists) => {
-    for (const kind of lists.flat()) registry.register(kind);
-  });
-  return builtinsLoaded;
+/**
+ * Register the built-in kinds among `names` (all of them without `names`, or when a name is neither
+ * registered nor built in, so that the unknown-kind error lists every kind). A plugin kind of a
+ * built-in name is an error.
+ */
+export async function loadBuiltinKinds(registry: StageKindRegistry = stageKinds, names?: string[]): Promise<void> {
+  const list = names ?? Object.keys(BUILTIN_KINDS);
+  const unknown = list.some((n) => !registry.has(n) && !(n in BUILTIN_KINDS));
+  for (const name of unknown ? Object.keys(BUILTIN_KINDS) : list.filter((n) => n in BUILTIN_KINDS)) {
+    const kind = await BUILTIN_KINDS[name]();
+    if (kind.kind !== name) throw new Error(`built-in kind listed as "${name}" calls itself "${kind.kind}"`);
+    registry.register(kind);
+  }
 }
 
 /** Import a plugin module and register the kinds it exports. */
