@@ -1,5 +1,6 @@
 // Every CLI command, one module each. Add a command by adding its file and a line here.
 import type { CommandModule } from 'yargs';
+import { compareCommand } from './compare.ts';
 import { dataCommand } from './data.ts';
 import { doctorCommand } from './doctor.ts';
 import { evalCommand } from './eval.ts';
@@ -11,4 +12,4 @@ import { stageCommand } from './stage.ts';
 import { statusCommand } from './status.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, gcCommand, stageCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, compareCommand, gcCommand, stageCommand];

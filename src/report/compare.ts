@@ -1,0 +1,114 @@
+// `vadapter compare` as data: select arms, cost them, build each metric's curves and table. Every
+// output (terminal, JSON, CSV, Markdown, HTML with charts) is a view of the Comparison returned here.
+import type { Db } from '../track/db.ts';
+import { metricKeys } from '../track/series.ts';
+import { didYouMean, userError } from '../util/errors.ts';
+import { armCost } from './arm-cost.ts';
+import type { ArmCost } from './flops.ts';
+import { armCurve, type ArmCurve } from './curves.ts';
+import { metricMode, type Mode } from './metric-mode.ts';
+import { selectArms, type Arm, type Selection } from './select.ts';
+import type { Band } from './stats.ts';
+import { defaultTarget, metricRows, type ArmRow, type TableInput } from './tables.ts';
+import { X_TITLES, type XAxis } from './x-axis.ts';
+
+export interface CompareOptions extends Selection {
+  metrics: string[];
+  x: XAxis;
+  smooth: number; // EMA weight in [0, 1); 0 = none
+  band: Band;
+  targets?: Record<string, number>; // by metric; default: the weakest arm's best
+  modes?: Record<string, Mode>; // by metric; default: from the metric's name
+  baseline?: string; // the stage the speedup is measured against; default: the first align-resampler arm, else the first arm
+}
+
+export interface ArmDescription {
+  name: string;
+  stage: string;
+  kind: string;
+  group: Record<string, string>;
+  members: { runId: string; trial: number; label: string; seed: number; fingerprint: string; status: string }[];
+  runOverrides: string[]; // the command-line overrides of the members' runs, each once
+  stageSpec: unknown; // the stage's block of the (first member's) resolved spec
+  spec: unknown; // the first member's resolved spec
+  cost: ArmCost;
+}
+
+export interface MetricComparison {
+  key: string;
+  mode: Mode;
+  modeGuessed: boolean; // the name did not say which way is better, nor did --mode
+  target: number | null;
+  targetGiven: boolean; // false: the default target (the weakest arm's best)
+  baseline: string | null; // the stage speedups are relative to
+  curves: ArmCurve[]; // arms with data only
+  rows: ArmRow[]; // every arm
+}
+
+export interface Comparison {
+  experiment: string | null;
+  runs: string[];
+  groupBy: string[];
+  x: XAxis;
+  xTitle: string;
+  smooth: number;
+  band: Band;
+  arms: ArmDescription[];
+  metrics: MetricComparison[];
+  notes: string[]; // what the reader should know: arms without data, guessed directions
+}
+
+export function compare(db: Db, root: string, o: CompareOptions): Comparison {
+  if (!(o.smooth >= 0 && o.smooth < 1)) throw userError('bad_arguments', `--smooth expects an EMA weight in [0, 1), got ${o.smooth}`);
+  if (o.metrics.length === 0) throw userError('bad_arguments', 'name at least one --metric');
+  const selection = selectArms(db, o);
+  const costs = selection.arms.map((arm) => armCost(db, root, arm));
+  const baseline = baselineStage(selection.arms, o.baseline);
+  const notes: string[] = [];
+  const metrics = o.metrics.map((key) => compareMetric(db, selection.arms, costs, o, key, baseline, notes));
+  return {
+    experiment: selection.experiment, runs: selection.runs, groupBy: selection.groupBy, x: o.x, xTitle: X_TITLES[o.x], smooth: o.smooth, band: o.band,
+    arms: selection.arms.map((arm, i) => describeArm(arm, costs[i])), metrics, notes,
+  };
+}
+
+function compareMetric(db: Db, arms: Arm[], costs: ArmCost[], o: CompareOptions, key: string, baseline: string, notes: string[]): MetricComparison {
+  const inputs: TableInput[] = arms.map((arm, i) => ({ arm, cost: costs[i], curve: armCurve(db, arm, costs[i], { key, x: o.x, smooth: o.smooth, band: o.band }) }));
+  if (inputs.every((i) => i.curve === null)) throw unknownMetric(db, arms, key, o.x);
+  for (const i of inputs.filter((x) => x.curve === null)) notes.push(`${i.arm.name}: no ${key}${o.x === 'step' ? '' : ` with a known ${o.x}`}`);
+  const named = metricMode(key);
+  const mode = o.modes?.[key] ?? named.mode;
+  const modeGuessed = o.modes?.[key] === undefined && !named.known;
+  if (modeGuessed) notes.push(`${key}: lower is taken as better (the name does not say; pass --mode ${key}=max if higher is)`);
+  const given = o.targets?.[key];
+  const target = given ?? defaultTarget(inputs, mode);
+  return {
+    key, mode, modeGuessed, target, targetGiven: given !== undefined, baseline,
+    curves: inputs.map((i) => i.curve).filter((c) => c !== null), rows: metricRows(inputs, mode, target, baseline),
+  };
+}
+
+function baselineStage(arms: Arm[], asked: string | undefined): string {
+  const stages = [...new Set(arms.map((a) => a.stage))];
+  if (asked === undefined) return (arms.find((a) => a.kind === 'align-resampler') ?? arms[0]).stage;
+  if (stages.includes(asked)) return asked;
+  const hint = didYouMean(asked, stages);
+  throw userError('unknown_stage', `--baseline ${asked}: not a compared stage${hint ? ` (did you mean "${hint}"?)` : ''}; compared: ${stages.join(', ')}`);
+}
+
+function unknownMetric(db: Db, arms: Arm[], key: string, x: XAxis) {
+  const known = metricKeys(db, arms.flatMap((a) => a.members.map((m) => m.fingerprint)));
+  if (known.includes(key)) return userError('no_x', `${key}: no compared arm has a known ${x} (--x ${x}); try --x step`);
+  const hint = didYouMean(key, known);
+  return userError('unknown_metric', `no compared arm has metric "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; they log: ${known.join(', ') || 'nothing yet'}`);
+}
+
+function describeArm(arm: Arm, cost: ArmCost): ArmDescription {
+  const first = arm.members[0];
+  return {
+    name: arm.name, stage: arm.stage, kind: arm.kind, group: arm.group,
+    members: arm.members.map((m) => ({ runId: m.runId, trial: m.trial, label: m.label, seed: m.seed, fingerprint: m.fingerprint, status: m.status })),
+    runOverrides: [...new Set(arm.members.flatMap((m) => m.runOverrides))],
+    stageSpec: (first.spec.stages as Record<string, unknown> | undefined)?.[arm.stage], spec: first.spec, cost,
+  };
+}

@@ -1,0 +1,68 @@
+// A comparison's tables as text: cells for the terminal and HTML, Markdown (for a paper draft) and
+// CSV (raw numbers, one row per metric and arm), and the sentence that says how to read a table.
+import type { Comparison, MetricComparison } from './compare.ts';
+import type { ArmRow } from './tables.ts';
+
+const NA = 'n/a';
+
+/** 4 significant digits, no exponent for everyday magnitudes. */
+export function formatValue(v: number | null): string {
+  if (v === null) return NA;
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}
+
+/** 1234567 -> "1.23M": parameters, FLOPs, examples. */
+export function formatCount(n: number | null): string {
+  if (n === null) return NA;
+  const units: [number, string][] = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const [scale, unit] = units.find(([s]) => Math.abs(n) >= s) ?? [1, ''];
+  return `${Number((n / scale).toPrecision(3))}${unit}`;
+}
+
+export const TABLE_HEADER = ['arm', 'seeds', 'last step', 'final', 'best (step)', 'steps to target', 'FLOPs to target', 'speedup', 'trainable params', 'FLOPs/example'];
+
+function rowCells(r: ArmRow): string[] {
+  return [
+    r.arm, String(r.seeds), r.lastStep === null ? NA : String(r.lastStep), formatValue(r.final),
+    r.best === null ? NA : `${formatValue(r.best)} (${r.bestStep})`, r.stepsToTarget === null ? 'not reached' : String(r.stepsToTarget),
+    formatCount(r.flopsToTarget), r.speedup === null ? NA : `${r.speedup.toFixed(2)}x`, formatCount(r.trainableParams), formatCount(r.forwardFlopsPerExample),
+  ];
+}
+
+export function tableCells(m: MetricComparison): string[][] {
+  return m.rows.map(rowCells);
+}
+
+const BAND_WORDS = { ci95: 'band: 95% CI of the seed mean', minmax: 'band: min-max over seeds', none: 'no band' } as const;
+
+/** How to read the metric's table and chart. */
+export function metricCaption(m: MetricComparison, c: Comparison): string {
+  const target = m.target === null ? 'no target' : `target ${formatValue(m.target)}${m.targetGiven ? '' : " (the weakest arm's best)"}`;
+  const smooth = c.smooth > 0 ? `EMA ${c.smooth}` : 'no smoothing';
+  return `${m.key}: ${m.mode === 'min' ? 'lower' : 'higher'} is better; ${target}; speedup = ${m.baseline}'s steps to target / the arm's; ${smooth}; ${BAND_WORDS[c.band]}`;
+}
+
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Every metric's table as Markdown, each under a heading with its caption. */
+export function comparisonMarkdown(c: Comparison): string {
+  return c.metrics.map((m) => `### ${m.key}\n\n${metricCaption(m, c)}.\n\n${markdownTable(TABLE_HEADER, tableCells(m))}\n`).join('\n');
+}
+
+const CSV_HEADER = ['metric', 'mode', 'target', 'arm', 'stage', 'kind', 'seeds', 'last_step', 'final', 'best', 'best_step', 'steps_to_target', 'flops_to_target', 'speedup', 'trainable_params', 'forward_flops_per_example'];
+
+function csvCell(v: string | number | null): string {
+  const s = v === null ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function comparisonCsv(c: Comparison): string {
+  const rows = c.metrics.flatMap((m) => m.rows.map((r) => [m.key, m.mode, m.target, r.arm, r.stage, r.kind, r.seeds, r.lastStep, r.final, r.best, r.bestStep,
+    r.stepsToTarget, r.flopsToTarget, r.speedup, r.trainableParams, r.forwardFlopsPerExample]));
+  return [CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
