@@ -14,7 +14,7 @@ import { nameSchema } from '../spec/schema.ts';
 import { userError } from '../util/errors.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { restoreTrainedAssembly } from './common/assembly-io.ts';
-import { DEFAULT_SHOT, EVAL_TASKS, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';
+import { DEFAULT_SHOT, EVAL_TASKS, fewShotText, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';
 import { evaluateAssembly, metricRecord, taskFiles, type EvalSetRef, type EvaluationOptions } from './common/evaluation.ts';
 import { evalSetDir, experimentTokenizer, framesPerExample, tokenizerPath } from './common/experiment-data.ts';
 import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
@@ -56,9 +56,10 @@ function evalSets(config: Config, experiment: StageExperiment): EvalSetRef[] {
   return config.tasks.map((task) => ({ task, set: setName(config, task), dir: evalSetDir(experiment, setName(config, task), ['sets', task]) }));
 }
 
-function fewShotDir(config: Config, experiment: StageExperiment): string[] {
+/** The vqa-eval set the few-shot examples come from, if they come from one. */
+function fewShotSetDir(config: Config, experiment: StageExperiment): string | undefined {
   const f = config.fewShot;
-  return f && !Array.isArray(f) ? [evalSetDir(experiment, f.set, ['fewShot', 'set'])] : [];
+  return f && !Array.isArray(f) ? evalSetDir(experiment, f.set, ['fewShot', 'set']) : undefined;
 }
 
 /** The few-shot QA examples: as listed, or the first N rows of a vqa-eval set (the most frequent human answer). */
@@ -66,7 +67,7 @@ async function fewShotExamples(config: Config, experiment: StageExperiment): Pro
   const f = config.fewShot;
   if (!f || Array.isArray(f)) return f ?? [];
   const shots: QaShot[] = [];
-  for await (const row of readEvalRows(fewShotDir(config, experiment)[0], 'vqa-eval')) {
+  for await (const row of readEvalRows(fewShotSetDir(config, experiment)!, 'vqa-eval')) {
     if (shots.length === f.examples) break;
     shots.push({ question: row.question as string, answer: majority(row.answers as string[]) });
   }
@@ -119,6 +120,7 @@ async function run(ctx: StageContext<Config>): Promise<void> {
       signal: ctx.signal,
     },
   };
+  if (shared.options.fewShot!.length > 0) ctx.log(`few-shot QA prefix: ${fewShotText(shared.options.fewShot!, config.shot)}`);
   for (const [i, ref] of (ctx.upstream.adapters as UpstreamRef[]).entries()) await evaluateAdapter(ctx, ref, i, shared);
 }
 
@@ -133,7 +135,7 @@ export const evaluate: StageKind<Config> = {
   configSchema,
   references: (config) => ({ adapters: config.adapters }),
   inputs: (_config, experiment) => ({ frames: framesPerExample(experiment), tokenizer: tokenizerDigest(experiment) }),
-  datasets: (config, experiment) => [...evalSets(config, experiment).map((s) => s.dir), ...fewShotDir(config, experiment)],
+  datasets: (config, experiment) => [...evalSets(config, experiment).map((s) => s.dir), fewShotSetDir(config, experiment)].filter((d) => d !== undefined),
   totalSteps: (config) => config.adapters.length * config.tasks.length,
   run,
 };

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readEvalRows } from '../../src/data/eval-sets.ts';
 import { ensureSynthetic } from '../../src/data/synth/ensure.ts';
-import { query, runJson, tempDir, vadapter } from '../exec/helpers.ts';
+import { majority } from '../../src/eval/files/write.ts';
+import { fewShotText } from '../../src/stages/common/eval-prompts.ts';
+import { query, runJson, tempDir, vadapter, type RunSummary } from '../exec/helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/tiny-vlm-kind.ts', import.meta.url));
 const EVAL_SETS = ['coco', 'vqav2', 'msrvtt', 'msrvtt-qa'];
@@ -17,10 +20,19 @@ async function writeEvalSpec(dir: string, stages: string): Promise<string> {
   return file;
 }
 
-const STAGES = `  a1: { kind: tiny-vlm, seed: 1 }
-  a2: { kind: tiny-vlm, seed: 2, assembly: perceiver, step: 5 }
-  eval: { kind: evaluate, adapters: [a1, a2], limit: 3, maxTokens: 4, batchSize: 2 }
+const STAGES = `  a1: { kind: tiny-vlm, seed: 4 }
+  a2: { kind: tiny-vlm, seed: 2, assembly: perceiver, step: 5, say: "yes" }
+  eval: { kind: evaluate, adapters: [a1, a2], limit: 3, maxTokens: 4, batchSize: 2, fewShot: { set: msrvtt-qa, examples: 2 } }
+  yes: { kind: evaluate, adapters: [a2], tasks: [vqa], limit: 8, maxTokens: 1, method: beam, beams: 2 }
 `;
+
+/** The metrics (by key) and artifact files (by name) a stage of a finished run recorded. */
+function outputsOf(root: string, summary: RunSummary, stage: string) {
+  const fingerprint = summary.stages.find((s) => s.stage === stage)!.fingerprint;
+  const metrics = new Map(query<{ key: string; step: number; value: number }>(root, 'SELECT key, step, value FROM metrics WHERE fingerprint = ?', fingerprint).map((m) => [m.key, m]));
+  const artifacts = new Map(query<{ name: string; path: string }>(root, 'SELECT name, path FROM artifacts WHERE fingerprint = ?', fingerprint).map((a) => [a.name, join(root, a.path)]));
+  return { metrics, artifacts, file: (name: string) => artifacts.get(name)! };
+}
 
 test('evaluate through the runner: metrics per adapter and set at the adapter step; artifacts that vadapter eval re-scores to the same numbers', async () => {
   const dir = tempDir();
@@ -28,26 +40,31 @@ test('evaluate through the runner: metrics per adapter and set at the adapter st
   const spec = await writeEvalSpec(dir, STAGES);
   const { result, statuses, summary } = await runJson(spec, root);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(statuses, { '0/a1': 'done', '0/a2': 'done', '0/eval': 'done' });
-  const fingerprint = summary.stages.find((s) => s.stage === 'eval')!.fingerprint;
-  const metrics = new Map(query<{ key: string; step: number; value: number }>(root, 'SELECT key, step, value FROM metrics WHERE fingerprint = ?', fingerprint).map((m) => [m.key, m]));
-  for (const [adapter, step] of [['a1', 3], ['a2', 5]] as const) {
-    for (const key of ['coco/CIDEr', 'coco/Bleu_4', 'msrvtt/ROUGE_L', 'vqav2/accuracy', 'msrvtt-qa/accuracy']) assert.equal(metrics.get(`${adapter}/eval/${key}`)?.step, step, `${adapter}/eval/${key}`);
-  }
-  const artifacts = query<{ name: string; path: string }>(root, 'SELECT name, path FROM artifacts WHERE fingerprint = ? ORDER BY name', fingerprint);
-  assert.equal(artifacts.length, 2 * (2 * 2 + 2 * 3), 'results + annotations per caption set, + questions per QA set, per adapter');
-  const file = (name: string) => join(root, artifacts.find((a) => a.name === name)!.path);
-  assert.ok(existsSync(file('a2/msrvtt-qa/questions.json')));
+  assert.deepEqual(statuses, { '0/a1': 'done', '0/a2': 'done', '0/eval': 'done', '0/yes': 'done' });
+  const shots = [];
+  for await (const row of readEvalRows(join(dir, 'synth', 'msrvtt-qa'), 'vqa-eval')) if (shots.length < 2) shots.push({ question: row.question as string, answer: majority(row.answers as string[]) });
+  const log = readFileSync(join(root, summary.runId, 'logs', 't0.eval.log'), 'utf8');
+  assert.ok(log.includes(`few-shot QA prefix: ${fewShotText(shots)}\n`), log);
 
-  const caption = await vadapter(['eval', 'caption', '--annotations', file('a1/coco/annotations.json'), '--results', file('a1/coco/results.json'), '--json']);
+  const evaluated = outputsOf(root, summary, 'eval');
+  for (const [adapter, step] of [['a1', 3], ['a2', 5]] as const) {
+    for (const key of ['coco/CIDEr', 'coco/Bleu_4', 'msrvtt/ROUGE_L', 'vqav2/accuracy', 'msrvtt-qa/accuracy']) assert.equal(evaluated.metrics.get(`${adapter}/eval/${key}`)?.step, step, `${adapter}/eval/${key}`);
+  }
+  assert.equal(evaluated.artifacts.size, 2 * (2 * 2 + 2 * 3), 'results + annotations per caption set, + questions per QA set, per adapter');
+  assert.ok(existsSync(evaluated.file('a2/msrvtt-qa/questions.json')));
+  const caption = await vadapter(['eval', 'caption', '--annotations', evaluated.file('a1/msrvtt/annotations.json'), '--results', evaluated.file('a1/msrvtt/results.json'), '--json']);
   assert.equal(caption.code, 0, caption.stderr);
   const scores = JSON.parse(caption.stdout) as Record<string, number>;
-  for (const [m, v] of Object.entries(scores)) assert.equal(metrics.get(`a1/eval/coco/${m}`)?.value, v, m);
-  const vqa = await vadapter(['eval', 'vqa', '--questions', file('a2/vqav2/questions.json'), '--annotations', file('a2/vqav2/annotations.json'), '--results', file('a2/vqav2/results.json'), '--json']);
+  assert.ok(scores.CIDEr > 0 && scores.Bleu_1 > 0, caption.stdout);
+  for (const [m, v] of Object.entries(scores)) assert.equal(evaluated.metrics.get(`a1/eval/msrvtt/${m}`)?.value, v, m);
+
+  const yes = outputsOf(root, summary, 'yes');
+  const vqa = await vadapter(['eval', 'vqa', '--questions', yes.file('a2/vqav2/questions.json'), '--annotations', yes.file('a2/vqav2/annotations.json'), '--results', yes.file('a2/vqav2/results.json'), '--json']);
   assert.equal(vqa.code, 0, vqa.stderr);
   const acc = JSON.parse(vqa.stdout) as { overall: number; perAnswerType: Record<string, number> };
-  assert.equal(metrics.get('a2/eval/vqav2/accuracy')?.value, acc.overall);
-  for (const [type, v] of Object.entries(acc.perAnswerType)) assert.equal(metrics.get(`a2/eval/vqav2/accuracy/${type}`)?.value, v, type);
+  assert.ok(acc.perAnswerType['yes/no'] > 0, `a model that always says "yes" gets some yes/no questions right: ${vqa.stdout}`);
+  assert.equal(yes.metrics.get('a2/eval/vqav2/accuracy')?.value, acc.overall);
+  for (const [type, v] of Object.entries(acc.perAnswerType)) assert.equal(yes.metrics.get(`a2/eval/vqav2/accuracy/${type}`)?.value, v, type);
 });
 
 test('evaluate config errors point at the spec: an eval set missing from data.eval, a prompt without its marker', async () => {

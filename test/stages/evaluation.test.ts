@@ -16,6 +16,7 @@ import { buildAssembly } from '../../src/models/assembly.ts';
 import { resolveAssembly, type ConfigsOf } from '../../src/models/assembly_config.ts';
 import { evalPromptBatch, qaPromptText } from '../../src/stages/common/eval-prompts.ts';
 import { evaluateAssembly, metricRecord, taskFiles, type EvalSetRef, type EvaluationOptions, type TaskEvaluation } from '../../src/stages/common/evaluation.ts';
+import { sayOnly } from '../fixtures/tiny-vlm-kind.ts';
 import { TINY } from '../models/fixtures.ts';
 
 await initBackend('cpu');
@@ -100,21 +101,9 @@ test('a prompt without its slots and a decoder vocab smaller than the tokenizer 
   await assert.rejects(evaluateAssembly(assembly, small, tok, TASKS, OPTIONS), /the llm's vocab 64 is smaller than the tokenizer's 128 tokens/);
 });
 
-/** The assembly with its LLM made to predict `word` whatever it reads: the final LayerNorm gives a constant, which only `word` matches. */
-function alwaysSaying(word: string) {
-  const a = buildAssembly(configs, 7);
-  const { width, vocab } = configs.llm;
-  a.params.get('llm.ln.scale')!.assign(tf.zeros([width]));
-  a.params.get('llm.ln.bias')!.assign(tf.ones([width]));
-  const embed = a.params.get('llm.embed.weight')!;
-  const rows = embed.arraySync() as number[][];
-  rows[tok.encode(word)[0]] = Array(width).fill(10);
-  embed.assign(tf.tensor2d(rows, [vocab, width]));
-  return a;
-}
-
 test('QA metrics belong to their questions: a model that always answers "yes" scores what the human answers of those questions give "yes"', async () => {
-  const yes = alwaysSaying('yes');
+  const yes = buildAssembly(configs, 7);
+  sayOnly(yes.params, tok.encode('yes')[0]);
   const [r] = await evaluateAssembly(yes, configs, tok, TASKS.slice(1, 2), { ...OPTIONS, limit: 8, decoding: { method: 'beam', beams: 2, maxTokens: 1 } });
   assert.ok((r.predictions as { answer: string }[]).every((p) => p.answer === 'yes'));
   const byType = new Map<string, number[]>();

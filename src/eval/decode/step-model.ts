@@ -18,7 +18,7 @@ export interface Step<S> {
 export interface StepModel<S> {
   /** Run the prompt: logits of the first token of each of the B examples. */
   start(): Step<S>;
-  /** Feed ids [rows] int32 (one token a row of `state`); the state is not disposed here. */
+  /** Feed ids [rows] int32 (one token a row of `state`; disposed after the call: clone it to keep it); the state is not disposed here. */
   next(ids: tf.Tensor, state: S): Step<S>;
 }
 
@@ -61,10 +61,7 @@ export function advance<S>(model: StepModel<S>, ids: number[], state: S): Step<S
 
 /** Run `f` and keep only the step it returns. */
 function tidyStep<S>(f: () => Step<S>): Step<S> {
-  return tf.tidy(() => {
-    const s = f();
-    return { logits: s.logits, state: s.state } as unknown as tf.TensorContainer;
-  }) as unknown as Step<S>;
+  return tf.tidy(() => f() as unknown as tf.TensorContainer) as unknown as Step<S>;
 }
 
 /** A VLM assembly's decoder as a step model: frames and prompt are encoded once, then the KV cache grows. */

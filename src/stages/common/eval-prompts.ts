@@ -49,10 +49,15 @@ function bareQuestion(question: string): string {
   return question.trim().replace(/\s*\?+$/, '');
 }
 
+/** The few-shot examples as text, each read through `shotTemplate`, joined by spaces. */
+export function fewShotText(shots: QaShot[], shotTemplate = DEFAULT_SHOT): string {
+  return shots.map((s) => shotTemplate.replace(QUESTION_SLOT, bareQuestion(s.question)).replace(ANSWER_SLOT, s.answer.trim())).join(' ');
+}
+
 /** The text of a QA prompt: the shots, then the template with the question filled in. */
 export function qaPromptText(template: string, question: string, shots: QaShot[] = [], shotTemplate = DEFAULT_SHOT): string {
-  const shotTexts = shots.map((s) => shotTemplate.replace(QUESTION_SLOT, bareQuestion(s.question)).replace(ANSWER_SLOT, s.answer.trim()));
-  return [...shotTexts, template.replace(QUESTION_SLOT, bareQuestion(question))].join(' ');
+  const filled = template.replace(QUESTION_SLOT, bareQuestion(question));
+  return shots.length > 0 ? `${fewShotText(shots, shotTemplate)} ${filled}` : filled;
 }
 
 /** Frames [B, T, H, W, 3] in [0, 1] and one prompt text (with its visual marker) a example. */
