@@ -2,9 +2,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { COMMON_OPTIONS, IMPORTERS, type Importer, type ImporterOption } from '../data/import/registry.ts';
 import type { ImportReport } from '../data/import/common.ts';
-import { inspectDataset, type InspectReport } from '../data/inspect.ts';
-import { ensureSynthetic } from '../data/synth/ensure.ts';
-import { checkScale, SCALES } from '../data/synth/sets.ts';
+import type { InspectReport } from '../data/inspect.ts';
+import { checkScale, SCALES } from '../data/synth/scales.ts';
 import { UserError, formatIssue } from '../util/errors.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 
@@ -35,6 +34,7 @@ const synthCommand: CommandModule<object, SynthArgs> = {
       .example('$0 data synth --scale tiny --out /tmp/synth', 'a few rows per set, in seconds') as never,
   handler: async (args) => {
     const print = args.json ? () => undefined : (e: { name: string; action: string; rows: number; seconds: number }) => printLine(`${e.action.padEnd(9)} ${e.name.padEnd(10)} ${String(e.rows).padStart(6)} rows  ${e.seconds.toFixed(1)} s`);
+    const { ensureSynthetic } = await import('../data/synth/ensure.ts');
     const result = await ensureSynthetic(args.out, { scale: checkScale(args.scale), seed: args.seed, imageSize: args.imageSize, only: args.only, force: args.force, onDataset: print });
     if (args.json) printJson(result);
     else printLine(`tokenizer ${result.tokenizer}`);
@@ -75,6 +75,7 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
       .option('verify', { type: 'boolean', default: false, describe: "hash every shard against the manifest and read every row (images are not decoded)" })
       .example('$0 data inspect datasets/synth/webli --verify', 'check a dataset is intact') as never,
   handler: async (args) => {
+    const { inspectDataset } = await import('../data/inspect.ts');
     const report = await inspectDataset(args.dir, { verify: args.verify });
     if (args.json) printJson(report);
     else printInspect(report);

@@ -4,10 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { initBackend, probeAllBackends, resolveBackendRequest, type BackendProbe } from '../backend/index.ts';
-import { measureMatmulGflops } from '../backend/measure.ts';
+import type { BackendProbe } from '../backend/index.ts';
 import { formatTable, printJson, printLine } from './output.ts';
-import { packageVersion } from './main.ts';
+import { packageVersion } from './version.ts';
 
 const REPORTED_PACKAGES = [
   '@tensorflow/tfjs-core',
@@ -50,6 +49,8 @@ function installedVersion(pkg: string): string | null {
 }
 
 async function collect(backend: string | undefined): Promise<DoctorReport> {
+  const { initBackend, probeAllBackends, resolveBackendRequest } = await import('../backend/index.ts');
+  const { measureMatmulGflops } = await import('../backend/measure.ts');
   const backends = await probeAllBackends();
   const selected = await initBackend(resolveBackendRequest(backend));
   const matmulGflops = await measureMatmulGflops(512, 1);

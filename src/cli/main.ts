@@ -1,14 +1,9 @@
 // The `vadapter` command line: one file per command, registered here.
 import yargs, { type Argv } from 'yargs';
-import { readFileSync } from 'node:fs';
 import { userError } from '../util/errors.ts';
 import { reportError } from './output.ts';
 import { commands } from './commands.ts';
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { packageVersion } from './version.ts';
 
 export function buildParser(argv: string[]): Argv {
   let parser = yargs(argv)
@@ -33,11 +28,15 @@ export function buildParser(argv: string[]): Argv {
   return parser;
 }
 
-/** Run the CLI; returns the exit code instead of exiting so that tests can call it in-process. */
+/**
+ * Run the CLI; returns the exit code instead of exiting so that tests can call it in-process. A
+ * handler that finishes normally but must report failure (a run with failed stages) sets
+ * `process.exitCode`.
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildParser(argv).parseAsync();
-    return 0;
+    return Number(process.exitCode ?? 0);
   } catch (err) {
     return reportError(err);
   }

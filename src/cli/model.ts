@@ -1,6 +1,6 @@
 // `vadapter model summary <assembly|preset>`: parameters, trainable vs frozen, FLOPs and activations per example.
 import type { CommandModule } from 'yargs';
-import { summarizeByName, type ModelSummary } from '../models/summary.ts';
+import type { ModelSummary } from '../models/summary.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 
 interface SummaryArgs {
@@ -49,8 +49,9 @@ const summaryCommand: CommandModule<object, SummaryArgs> = {
     for (const c of COMPONENT_OPTIONS) b = b.option(c, { type: 'string', describe: `${c} preset (default: the paper's size)` });
     return b.example('$0 model summary vadapter --vit vit-l', 'the paper-scale VAdapter over ViT-L').example('$0 model summary vit-b --json', 'one preset, as JSON') as never;
   },
-  handler: (args) => {
+  handler: async (args) => {
     const presets = Object.fromEntries(COMPONENT_OPTIONS.map((c) => [c, args[c]]));
+    const { summarizeByName } = await import('../models/summary.ts');
     const summary = summarizeByName(args.name, presets, { frames: args.frames, promptTokens: args.promptTokens, captionTokens: args.captionTokens });
     if (args.json) printJson(summary);
     else printHuman(summary);

@@ -15,12 +15,6 @@ interface RunArgs extends ExperimentArgs {
   backend?: string;
 }
 
-/** End with `code` even though main() reports 0 for a handler that returns normally. */
-export function exitWith(code: number): void {
-  process.exitCode = code;
-  if (code !== 0) process.once('exit', () => (process.exitCode = code));
-}
-
 function labelOf(plan: Plan, s: { trial: number; stage: string }): string {
   return plan.trials.length > 1 ? `t${s.trial}/${s.stage}` : s.stage;
 }
@@ -92,7 +86,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const summary = await runExperiment({ ...prepareOptions(args), jobs: Math.max(1, args.jobs), backend: args.backend, signal: interrupt.signal }, observerFor(board));
       board.line(summaryLine(summary));
       if (args.json) printJson(summary);
-      exitWith(summary.status === 'done' ? 0 : summary.status === 'interrupted' ? 130 : 1);
+      process.exitCode = summary.status === 'done' ? 0 : summary.status === 'interrupted' ? 130 : 1;
     } finally {
       board.close();
       interrupt.dispose();

@@ -4,7 +4,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine, reportError } from './output.ts';
-import { exitWith } from './run.ts';
 
 interface ExecArgs {
   root?: string;
@@ -26,7 +25,7 @@ const execCommand: CommandModule<object, ExecArgs> = {
   handler: async (args) => {
     const root = resolveRoot(args.root);
     const { runStageProcess } = await import('../exec/stage-process.ts');
-    exitWith(await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend }, reportError));
+    process.exitCode = await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend }, reportError);
   },
 };
 

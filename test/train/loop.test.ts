@@ -1,6 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import type { z } from 'zod';
 import { initBackend } from '../../src/backend/index.ts';
 import { TrainLoop, loopSchema, NonFiniteLossError, type LoopConfig } from '../../src/train/loop.ts';
 import { snapshotLoop, restoreLoop } from '../../src/train/snapshot.ts';
@@ -12,7 +13,7 @@ before(async () => {
   await initBackend('cpu');
 });
 
-const cfg = (over: Partial<LoopConfig> & { steps: number }): LoopConfig =>
+const cfg = (over: Partial<z.input<typeof loopSchema>> & { steps: number }): LoopConfig =>
   loopSchema.parse({ schedule: { peak: 0.05, warmupSteps: 5 }, optimizer: { weightDecay: 0 }, ...over });
 
 const noHooks = { metrics: () => {} };

@@ -1,10 +1,10 @@
 // Importers by name, each with the options it takes: the CLI builds `vadapter data import <name>`
 // from this table (and yargs suggests the closest name for a typo). Adding a format = one file in
-// import/ and one entry here.
-import { importCoco, type CocoOptions } from './coco.ts';
+// import/ and one entry here. Importers load their code when run, so `--help` stays fast.
+import type { CocoOptions } from './coco.ts';
 import type { ImportReport } from './common.ts';
-import { importParquet, type ParquetOptions } from './parquet.ts';
-import { importVqa, type VqaOptions } from './vqa.ts';
+import type { ParquetOptions } from './parquet.ts';
+import type { VqaOptions } from './vqa.ts';
 
 export interface ImporterOption {
   name: string;
@@ -41,7 +41,7 @@ export const IMPORTERS: Importer[] = [
       { name: 'kind', type: 'string', describe: 'caption-eval: one row per image; image-text: one row per caption', choices: ['caption-eval', 'image-text'] },
     ],
     examples: [['$0 data import coco --annotations annotations/captions_val2014.json --images val2014 --out datasets/coco-val', 'COCO val captions as a caption-eval set']],
-    run: (o) => importCoco(o as unknown as CocoOptions),
+    run: async (o) => (await import('./coco.ts')).importCoco(o as unknown as CocoOptions),
   },
   {
     name: 'vqa',
@@ -52,7 +52,7 @@ export const IMPORTERS: Importer[] = [
       { name: 'images', type: 'string', describe: 'image folder; files are matched by the number their names end in', required: true },
     ],
     examples: [['$0 data import vqa --questions q.json --annotations a.json --images val2014 --out datasets/vqav2-val', 'VQAv2 val']],
-    run: (o) => importVqa(o as unknown as VqaOptions),
+    run: async (o) => (await import('./vqa.ts')).importVqa(o as unknown as VqaOptions),
   },
   {
     name: 'parquet',
@@ -63,6 +63,6 @@ export const IMPORTERS: Importer[] = [
       { name: 'caption-column', type: 'string', describe: 'column of captions (default: caption, txt or text)' },
     ],
     examples: [['$0 data import parquet cc3m/*.parquet --out datasets/cc3m', 'img2dataset output as a training set']],
-    run: (o) => importParquet(o as unknown as ParquetOptions),
+    run: async (o) => (await import('./parquet.ts')).importParquet(o as unknown as ParquetOptions),
   },
 ];

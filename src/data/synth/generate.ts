@@ -5,7 +5,8 @@
 import type { Manifest } from '../manifest.ts';
 import type { Row } from '../schema.ts';
 import { writeDataset } from '../writer.ts';
-import { itemRng, type Scale, type SynthSet } from './sets.ts';
+import { itemRng, type SynthSet } from './sets.ts';
+import type { Scale } from './scales.ts';
 
 /** Bump when the generator's output changes, so that datasets made by an older one are regenerated. */
 export const SYNTH_VERSION = 1;

@@ -7,6 +7,7 @@
 //          msrvtt (caption-eval, clips, 5 references), msrvtt-qa (vqa-eval, clips, 2 questions per clip)
 import sharp from 'sharp';
 import { unknownName } from '../names.ts';
+import type { Scale } from './scales.ts';
 import { Rng } from '../../util/rng.ts';
 import type { DatasetKind } from '../kinds.ts';
 import type { Row } from '../schema.ts';
@@ -15,8 +16,6 @@ import { clipQuestions, humanAnswers, imageQuestions, pickQuestion, type Questio
 import type { Canvas } from './raster.ts';
 import { renderClip, renderImage, sampleClipScene, sampleImageScene } from './scene.ts';
 
-export const SCALES = ['tiny', 'small', 'medium'] as const;
-export type Scale = (typeof SCALES)[number];
 
 export interface SynthSettings {
   seed: number;
@@ -140,11 +139,6 @@ export function getSynthSet(name: string): SynthSet {
   const set = SYNTH_SETS.find((s) => s.name === name);
   if (set) return set;
   throw unknownName('synthetic dataset', name, synthSetNames());
-}
-
-export function checkScale(scale: string): Scale {
-  if ((SCALES as readonly string[]).includes(scale)) return scale as Scale;
-  throw unknownName('scale', scale, [...SCALES]);
 }
 
 /** The Rng for item `index` of `set`: a function of the seed, the set and the index only. */
