@@ -31,8 +31,8 @@ interface CompareArgs {
 
 async function printTerminal(c: Comparison): Promise<void> {
   const { sparklines } = await import('../report/sparkline.ts');
-  const { metricCaption, TABLE_HEADER, tableCells } = await import('../report/table-text.ts');
-  printLine(`${c.experiment ?? 'runs'} ${c.runs.join(', ')}; grouped by ${c.groupBy.join(', ') || 'stage only'}`);
+  const { metricCaption, selectionSummary, TABLE_HEADER, tableCells } = await import('../report/table-text.ts');
+  printLine(selectionSummary(c));
   for (const m of c.metrics) {
     printLine();
     printLine(metricCaption(m, c));
@@ -74,7 +74,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('csv', { type: 'boolean', default: false, describe: 'print the tables as CSV' })
       .option('markdown', { type: 'boolean', default: false, describe: 'print the tables as Markdown' })
       .option('out', { type: 'string', describe: 'write report.html and SVG/PNG charts to this directory' })
-      .example('$0 compare --experiment quickstart --metric val/loss --out docs/quickstart-report', 'VAdapter vs resampler baseline: report.html + charts')
+      .example('$0 compare --experiment quickstart --metric val/loss eval/coco/CIDEr --out docs/quickstart-report', 'VAdapter vs resampler baseline: loss and CIDEr curves, steps-to-target tables, report.html')
       .example('$0 compare --experiment scaling --metric eval/coco/CIDEr --x flops --group-by models.vit.preset', 'CIDEr against training FLOPs per ViT')
       .example('$0 compare --metric val/loss --target 2.5 --markdown', 'steps to reach loss 2.5, as a Markdown table') as never,
   handler: async (args) => {

@@ -1,11 +1,10 @@
 // `vadapter compare` as data: select arms, cost them, build each metric's curves and table. Every
 // output (terminal, JSON, CSV, Markdown, HTML with charts) is a view of the Comparison returned here.
 import type { Db } from '../track/db.ts';
-import { metricKeys } from '../track/series.ts';
 import { didYouMean, userError } from '../util/errors.ts';
 import { armCost } from './arm-cost.ts';
 import type { ArmCost } from './flops.ts';
-import { armCurve, type ArmCurve } from './curves.ts';
+import { armCurve, armMetricKeys, type ArmCurve } from './curves.ts';
 import { metricMode, type Mode } from './metric-mode.ts';
 import { selectArms, type Arm, type Selection } from './select.ts';
 import type { Band } from './stats.ts';
@@ -97,7 +96,7 @@ function baselineStage(arms: Arm[], asked: string | undefined): string {
 }
 
 function unknownMetric(db: Db, arms: Arm[], key: string, x: XAxis) {
-  const known = metricKeys(db, arms.flatMap((a) => a.members.map((m) => m.fingerprint)));
+  const known = [...new Set(arms.flatMap((a) => armMetricKeys(db, a)))].sort();
   if (known.includes(key)) return userError('no_x', `${key}: no compared arm has a known ${x} (--x ${x}); try --x step`);
   const hint = didYouMean(key, known);
   return userError('unknown_metric', `no compared arm has metric "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; they log: ${known.join(', ') || 'nothing yet'}`);

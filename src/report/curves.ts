@@ -2,7 +2,7 @@
 // another stage of its trial logged it, e.g. the evaluate stage's `vadapter/eval/coco/CIDEr`),
 // EMA-smoothed, then averaged over seeds at the steps every seed has logged, with a band.
 import type { Db } from '../track/db.ts';
-import { metricPoints, stepClock, trialMetricPoints, type MetricPointRow } from '../track/series.ts';
+import { metricKeys, metricPoints, stepClock, trialMetricKeys, trialMetricPoints, type MetricPointRow } from '../track/series.ts';
 import type { ArmCost } from './flops.ts';
 import type { Arm, ArmMember } from './select.ts';
 import { ema, summarize, type Band } from './stats.ts';
@@ -33,6 +33,13 @@ export interface CurveOptions {
 export function memberPoints(db: Db, stage: string, m: ArmMember, key: string): MetricPointRow[] {
   const own = metricPoints(db, m.fingerprint, key);
   return own.length > 0 ? own : trialMetricPoints(db, m.runId, m.trial, `${stage}/${key}`);
+}
+
+/** Every key `memberPoints` can find for the arm's members, sorted (to list after a typo). */
+export function armMetricKeys(db: Db, arm: Arm): string[] {
+  const prefix = `${arm.stage}/`;
+  const borrowed = arm.members.flatMap((m) => trialMetricKeys(db, m.runId, m.trial)).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  return [...new Set([...metricKeys(db, arm.members.map((m) => m.fingerprint)), ...borrowed])].sort();
 }
 
 /** step -> { value (smoothed), x } for one member, leaving out steps whose x is unknown. */

@@ -2,7 +2,7 @@
 // per metric its chart, caption and table; then each arm with its runs, seeds, overrides and spec.
 import { stringify } from 'yaml';
 import type { ArmDescription, Comparison } from './compare.ts';
-import { metricCaption, TABLE_HEADER, tableCells } from './table-text.ts';
+import { metricCaption, selectionSummary, TABLE_HEADER, tableCells } from './table-text.ts';
 
 export interface ChartFiles {
   svg: string; // the SVG text, inlined
@@ -46,11 +46,10 @@ ${table(['run', 'trial', 'trial label', 'seed', 'output', 'status'], members)}
 
 export function reportHtml(c: Comparison, charts: ChartFiles[]): string {
   const title = `vadapter compare: ${c.experiment ?? c.runs.join(', ')}`;
-  const meta = `runs ${c.runs.join(', ')}; grouped by ${c.groupBy.join(', ') || 'stage only'}; x: ${c.xTitle}`;
   const notes = c.notes.length > 0 ? `<ul class="notes">${c.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p class="meta">${escapeHtml(meta)}</p>${notes}
+<body><h1>${escapeHtml(title)}</h1><p class="meta">${escapeHtml(selectionSummary(c))}</p>${notes}
 ${c.metrics.map((_, i) => metricSection(c, i, charts[i])).join('\n')}
 <h2>Arms</h2>
 ${c.arms.map(armSection).join('\n')}

@@ -1,8 +1,8 @@
 // What `vadapter compare` compares: stages of an experiment's runs, filtered, then grouped into arms.
 // An arm is one stage name under one set of group values (by default the keys on which the trials'
 // resolved specs differ, seeds aside, e.g. `models.vit.preset`); its members are that stage in the
-// trials of those values, averaged as seeds. A trial run again (same resolved spec) counts once: the
-// most recent run's.
+// trials of those values, averaged as seeds. A trial run again (same resolved spec) counts once, the
+// most recent run's, and so does an output that several trials share (same fingerprint).
 import type { Db } from '../track/db.ts';
 import { getRun } from '../track/runs.ts';
 import { comparableStages, experimentNames, type ComparableStage } from '../track/series.ts';
@@ -116,7 +116,7 @@ function groupArms(rows: ComparableStage[], groupBy: string[]): Arm[] {
     const arm = arms.get(id) ?? { name: armName(r.name, group, short), stage: r.name, kind: r.kind, group, members: [] };
     arms.set(id, arm);
     const member: ArmMember = { runId: r.runId, trial: r.trial, label: r.label, seed: seedOf(r), fingerprint: r.fingerprint, status: r.status, runOverrides: r.runOverrides, spec: r.spec };
-    const rerun = arm.members.findIndex((m) => canonicalJson(m.spec) === canonicalJson(member.spec));
+    const rerun = arm.members.findIndex((m) => m.fingerprint === member.fingerprint || canonicalJson(m.spec) === canonicalJson(member.spec));
     if (rerun >= 0) arm.members[rerun] = member; // rows come oldest run first: the latest wins
     else arm.members.push(member);
   }

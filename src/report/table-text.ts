@@ -35,6 +35,12 @@ export function tableCells(m: MetricComparison): string[][] {
   return m.rows.map(rowCells);
 }
 
+/** `experiment quick, runs A, B; arms by stage and models.vit.preset; x: training step` */
+export function selectionSummary(c: Comparison): string {
+  const what = c.experiment === null ? `runs ${c.runs.join(', ')}` : `experiment ${c.experiment}, run${c.runs.length === 1 ? '' : 's'} ${c.runs.join(', ')}`;
+  return `${what}; arms by stage${c.groupBy.map((k) => ` and ${k}`).join('')}; x: ${c.xTitle}`;
+}
+
 const BAND_WORDS = { ci95: 'band: 95% CI of the seed mean', minmax: 'band: min-max over seeds', none: 'no band' } as const;
 
 /** How to read the metric's table and chart. */

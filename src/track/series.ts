@@ -86,3 +86,9 @@ export function metricKeys(db: Db, fingerprints: string[]): string[] {
   const rows = db.prepare(`SELECT DISTINCT key FROM metrics WHERE fingerprint IN (${fingerprints.map(() => '?').join(', ')}) ORDER BY key`).all(...fingerprints) as { key: string }[];
   return rows.map((r) => r.key);
 }
+
+/** The metric keys any stage of this run and trial logged, sorted. */
+export function trialMetricKeys(db: Db, runId: string, trial: number): string[] {
+  const rows = db.prepare('SELECT DISTINCT m.key FROM metrics m JOIN stages s ON s.fingerprint = m.fingerprint WHERE s.run_id = ? AND s.trial = ? ORDER BY m.key').all(runId, trial) as { key: string }[];
+  return rows.map((r) => r.key);
+}

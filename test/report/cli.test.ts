@@ -23,6 +23,7 @@ test('the terminal view: caption, a sparkline per arm and the table', () => {
   const r = vadapter(['--root', fixtureRoot()]);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
+  assert.equal(lines[0], 'experiment quick, run Q1; arms by stage; x: training step');
   assert.ok(lines.includes("val/loss: lower is better; target 1.75 (the weakest arm's best); speedup = baseline's steps to target / the arm's; no smoothing; band: min-max over seeds"));
   assert.match(r.stdout, /^vadapter {2}█[▁-█]+▁ {2}4 → 0\.75$/m);
   assert.match(r.stdout, /^baseline +2 +40 +1\.75 +1\.75 \(40\) +40 +10\.8G +1\.00x +104K +14\.9M$/m);

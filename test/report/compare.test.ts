@@ -121,9 +121,18 @@ test('a trial run again counts once: the latest run\'s series replaces it', () =
   assert.deepEqual(c.metrics[0].curves[0].points.map((p) => p.mean), [4, 3.25, 2.75, 2.5, 2.25]);
 });
 
+test('an output shared by trials (same fingerprint) is one member, not two seeds', () => {
+  const { root, db } = quickDb();
+  addRun(db, { id: 'Q3', experiment: 'quick', startedAt: '2025-01-04T00:00:00.000Z', trials: [quickTrial(1, { note: 'another spec' })] });
+  db.prepare("UPDATE stages SET fingerprint = ? WHERE run_id = 'Q3' AND name = 'vadapter'").run(fingerprint('Q1', 1, 'vadapter'));
+  const c = run(db, root, { groupBy: [], stages: ['vadapter'] });
+  assert.deepEqual(c.arms[0].members.map((m) => [m.runId, m.seed]), [['Q1', 0], ['Q3', 1]]);
+  assert.deepEqual(c.metrics[0].curves[0].points.map((p) => p.mean), [4, 2.75, 1.75, 1.25, 0.75]);
+});
+
 test('user errors name what exists: unknown metric, experiment, stage, baseline; bad --where and --smooth', () => {
   const { root, db } = quickDb();
-  assert.throws(() => run(db, root, { metrics: ['val/los'] }), /no compared arm has metric "val\/los" \(did you mean "val\/loss"\?\); they log: val\/loss/);
+  assert.throws(() => run(db, root, { metrics: ['val/los'] }), /no compared arm has metric "val\/los" \(did you mean "val\/loss"\?\); they log: eval\/coco\/CIDEr, val\/loss$/);
   assert.throws(() => run(db, root, { experiment: 'quik' }), /no experiment "quik" \(did you mean "quick"\?\); known: quick/);
   assert.throws(() => run(db, root, { stages: ['vadaptr'] }), /no stage "vadaptr" in the selected runs \(did you mean "vadapter"\?\)/);
   assert.throws(() => run(db, root, { baseline: 'stage1' }), /--baseline stage1: not a compared stage; compared: vadapter, baseline/);
