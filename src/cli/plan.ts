@@ -23,7 +23,7 @@ export function experimentOptions<T>(y: Argv<T>): Argv<T & ExperimentArgs> {
 }
 
 export function prepareOptions(args: ExperimentArgs): PrepareOptions {
-  return { specFile: args.spec, overrides: args.overrides.map(String), plugins: args.plugin, root: resolveRoot(args.root) };
+  return { specFile: args.spec, overrides: args.overrides.map(String), plugins: args.plugin, root: resolveRoot(args.root), log: (line) => process.stderr.write(`${line}\n`) };
 }
 
 export function describeAction(s: PlannedStage): string {

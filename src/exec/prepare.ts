@@ -10,12 +10,14 @@ import { loadSpec, type LoadedSpec } from '../spec/load.ts';
 import type { Db } from '../track/db.ts';
 import { UserError, type Issue } from '../util/errors.ts';
 import { loadKinds } from './kinds.ts';
+import { prepareSyntheticData } from './synthetic-data.ts';
 
 export interface PrepareOptions {
   specFile: string;
   overrides: string[];
   plugins: string[]; // from --plugin, relative to the working directory
   root: string;
+  log?: (line: string) => void; // progress of experiment-level preparation (synthetic data)
 }
 
 export interface Prepared {
@@ -27,6 +29,7 @@ export interface Prepared {
 
 export async function prepareExperiment(opts: PrepareOptions): Promise<Prepared> {
   const spec = loadSpec(opts.specFile, opts.overrides);
+  await prepareSyntheticData(spec.trials, opts.log ?? (() => {}));
   const plugins = [...new Set([...spec.trials.flatMap((t) => t.spec.plugins), ...opts.plugins.map((p) => resolve(p))])];
   const kindNames = [...new Set(spec.trials.flatMap((t) => Object.values(t.spec.stages).map((s) => s.kind)))];
   const registry = await loadKinds(plugins, kindNames);

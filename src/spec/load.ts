@@ -1,7 +1,7 @@
 // The spec layer's entry points: read a spec file (with includes), apply command-line overrides,
 // expand sweeps into trials and validate each trial's common shape. `checkSpec` returns every issue;
 // `loadSpec` throws them as one UserError.
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { UserError, formatIssue, type Issue } from '../util/errors.ts';
 import { loadDocument } from './include.ts';
 import { checkAssignment, overridePosition, parseOverride, type Override } from './overrides.ts';
@@ -9,13 +9,14 @@ import { experimentSchema, sweepSchema, type ExperimentSpec } from './schema.ts'
 import type { SourceMap } from './source-map.ts';
 import { SEEDS_KEY, applyTrial, axesFromBlock, combineAxes, expandGrid, type SweepAxis, type TrialAssignment } from './sweep.ts';
 import { checkAt, type Checked } from './validate.ts';
+import { resolveDataPaths, resolveFrom } from './paths.ts';
 import { dottedPath, isMapping, setAt } from './values.ts';
 
 export interface SpecTrial {
   index: number;
   label: string; // the sweep values of this trial, "" when nothing is swept
   assignments: Record<string, unknown>; // dotted key -> value
-  spec: ExperimentSpec; // defaults applied, plugin paths absolute
+  spec: ExperimentSpec; // defaults applied, plugin and data paths absolute
   map: SourceMap; // positions for this trial's values (sweep values point at where they were written)
 }
 
@@ -134,14 +135,8 @@ function buildTrial(base: Record<string, unknown>, baseMap: SourceMap, t: TrialA
     issues.push(...checked.issues);
     return undefined;
   }
-  const spec = { ...checked.value, plugins: checked.value.plugins.map((p, i) => resolvePlugin(p, map, i)) };
+  const spec = { ...checked.value, plugins: checked.value.plugins.map((p, i) => resolveFrom(p, map, ['plugins', i])), data: resolveDataPaths(checked.value.data, map) };
   return { index: t.index, label: t.label, assignments: Object.fromEntries(t.values.map((v) => [v.key, v.value])), spec, map };
-}
-
-/** Plugin paths are relative to the file that names them. */
-function resolvePlugin(path: string, map: SourceMap, i: number): string {
-  const file = map.at(['plugins', i]).file;
-  return file && !file.startsWith('override ') ? resolve(dirname(resolve(file)), path) : resolve(path);
 }
 
 function dedupe(issues: Issue[]): Issue[] {

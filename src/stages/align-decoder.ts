@@ -7,11 +7,11 @@ import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly } from '../models/assembly_config.ts';
 import { Rng } from '../util/rng.ts';
 import { userError } from '../util/errors.ts';
-import { alignmentShape } from './common/alignment-options.ts';
+import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
-import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
+import { trainingInputs } from './common/stage-inputs.ts';
 import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -58,7 +58,7 @@ export const alignDecoder: StageKind<Config> = {
   configSchema,
   references: (config) => ({ vision: config.vision, ...(config.decoder ? { decoder: config.decoder } : {}) }),
   inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
-  datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
+  datasets: (config, experiment) => alignmentDatasets(config, experiment),
   totalSteps: (config) => config.steps,
   selectBy: { metric: 'val/loss', mode: 'min' },
   run,

@@ -5,11 +5,11 @@ import { initBackend } from '../backend/index.ts';
 import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly } from '../models/assembly_config.ts';
 import { Rng } from '../util/rng.ts';
-import { alignmentShape } from './common/alignment-options.ts';
+import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
-import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
+import { trainingInputs } from './common/stage-inputs.ts';
 import type { StageContext, StageKind, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -45,7 +45,7 @@ export const alignResampler: StageKind<Config> = {
   configSchema,
   references: (config) => ({ vision: config.vision, llm: config.llm }),
   inputs: (config, experiment) => trainingInputs(experiment, { resampler: componentSpec(config.resampler, experiment, ['resampler']) }),
-  datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
+  datasets: (config, experiment) => alignmentDatasets(config, experiment),
   totalSteps: (config) => config.steps,
   selectBy: { metric: 'val/loss', mode: 'min' },
   run,

@@ -3,7 +3,6 @@
 // to the metrics table as `<adapter>/eval/<set>/<metric>` at the adapter's step; predictions and
 // references go to artifacts `<adapter>/<set>/{results,annotations,questions}.json`, in the COCO /
 // VQA formats `vadapter eval caption|vqa` reads.
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { initBackend } from '../backend/index.ts';
 import { readEvalRows } from '../data/eval-sets.ts';
@@ -12,14 +11,11 @@ import { isVlmConfigs } from '../eval/decode/step-model.ts';
 import { majority } from '../eval/files/write.ts';
 import { nameSchema } from '../spec/schema.ts';
 import { userError } from '../util/errors.ts';
-import { sha256Hex } from '../util/hash.ts';
 import { restoreTrainedAssembly } from './common/assembly-io.ts';
 import { DEFAULT_SHOT, EVAL_TASKS, fewShotText, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';
-import { evaluateAssembly, metricRecord, taskFiles, type EvalSetRef, type EvaluationOptions } from './common/evaluation.ts';
-import { evalSetDir, experimentTokenizer, framesPerExample, tokenizerPath } from './common/experiment-data.ts';
+import { evaluateAssembly, metricRecord, resolveEvalSets, taskFiles, type EvalSetRef, type EvaluationOptions } from './common/evaluation.ts';
+import { evalSetDir, experimentTokenizer, framesPerExample, tokenizerDigest } from './common/experiment-data.ts';
 import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
-
-const DEFAULT_SETS: Record<EvalTask, string> = { caption: 'coco', vqa: 'vqav2', 'video-caption': 'msrvtt', 'video-qa': 'msrvtt-qa' };
 
 const taskRecord = <T extends z.ZodType>(value: T) => z.strictObject(Object.fromEntries(EVAL_TASKS.map((t) => [t, value.optional()])) as Record<EvalTask, z.ZodOptional<T>>);
 
@@ -48,12 +44,8 @@ const configSchema = z
   });
 type Config = z.output<typeof configSchema>;
 
-function setName(config: Config, task: EvalTask): string {
-  return config.sets[task] ?? DEFAULT_SETS[task];
-}
-
 function evalSets(config: Config, experiment: StageExperiment): EvalSetRef[] {
-  return config.tasks.map((task) => ({ task, set: setName(config, task), dir: evalSetDir(experiment, setName(config, task), ['sets', task]) }));
+  return resolveEvalSets(config.tasks, config.sets, experiment, ['sets']);
 }
 
 /** The vqa-eval set the few-shot examples come from, if they come from one. */
@@ -122,11 +114,6 @@ async function run(ctx: StageContext<Config>): Promise<void> {
   };
   if (shared.options.fewShot!.length > 0) ctx.log(`few-shot QA prefix: ${fewShotText(shared.options.fewShot!, config.shot)}`);
   for (const [i, ref] of (ctx.upstream.adapters as UpstreamRef[]).entries()) await evaluateAdapter(ctx, ref, i, shared);
-}
-
-function tokenizerDigest(experiment: StageExperiment): string {
-  const path = tokenizerPath(experiment);
-  return existsSync(path) ? sha256Hex(readFileSync(path)) : `missing: ${path}`;
 }
 
 export const evaluate: StageKind<Config> = {

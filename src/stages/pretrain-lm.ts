@@ -51,7 +51,7 @@ async function run(ctx: StageContext<Config>): Promise<void> {
       openBatches: (position) => openTextBatches({ ...trainSources(experiment), seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
       loss,
       size: (b) => ({ examples: b.texts.length, tokens: b.texts.length * (config.maxTokens + 1) }),
-      validate: () => validationLosses(validation, loss, (b) => b.texts.length),
+      periodic: [{ every: config.validateEvery, run: async () => validationLosses(validation, loss, (b) => b.texts.length) }],
     });
   } finally {
     assembly.dispose();

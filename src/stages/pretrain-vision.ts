@@ -52,7 +52,7 @@ async function run(ctx: StageContext<Config>): Promise<void> {
       openBatches: (position) => openFrameBatches({ ...trainSources(experiment), ...size, seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
       loss,
       size: (b) => ({ examples: b.captions.length, tokens: b.captions.length * (config.maxTokens + 1) }),
-      validate: () => validationLosses(validation, loss, (b) => b.captions.length),
+      periodic: [{ every: config.validateEvery, run: async () => validationLosses(validation, loss, (b) => b.captions.length) }],
     });
   } finally {
     assembly.dispose();

@@ -1,5 +1,5 @@
 // The training loop as named phases: fetch a batch, compute gradients (accumulated over micro-
-// batches), guard against NaN/Inf, clip, update, then maybe log, maybe validate, maybe checkpoint.
+// batches), guard against NaN/Inf, clip, update, then maybe log, maybe measure, maybe checkpoint.
 // It knows nothing of models: a task supplies the parameters, the loss and the batches.
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
@@ -16,7 +16,6 @@ export const loopSchema = z
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
     optimizer: adamwSchema.default(adamwSchema.parse({})),
     logEvery: z.number().int().positive().default(10),
-    validateEvery: z.number().int().positive().optional(),
     checkpointEvery: z.number().int().positive().optional(),
     onNonFinite: z.enum(['stop', 'skip']).default('stop'),
   })
@@ -36,9 +35,15 @@ export interface TrainTask<B> {
   size(batch: B): BatchSize;
 }
 
+/** Something measured every `every` steps and after the last (held-out loss, generation metrics). */
+export interface PeriodicMeasure {
+  every: number;
+  run(step: number): Promise<Record<string, number>>;
+}
+
 export interface LoopHooks {
   metrics(step: number, values: Record<string, number>): void;
-  validate?(step: number): Promise<Record<string, number>>;
+  periodic?: PeriodicMeasure[];
   checkpoint?(step: number): Promise<void>;
   progress?(step: number, total: number, fields: Record<string, number>): void;
   signal?: AbortSignal;
@@ -158,7 +163,7 @@ export class TrainLoop<B> {
 
   private async afterStep(hooks: LoopHooks, window: MetricWindow, lr: number): Promise<void> {
     const { step } = this.position;
-    const { logEvery, validateEvery, checkpointEvery, steps } = this.config;
+    const { logEvery, checkpointEvery, steps } = this.config;
     const last = step === steps;
     if (step % logEvery === 0 || last) {
       const values = { ...window.summary(), 'train/lr': lr, 'train/skipped': this.position.skipped };
@@ -166,7 +171,7 @@ export class TrainLoop<B> {
       hooks.progress?.(step, steps, { loss: values['train/loss'] });
       window.reset();
     }
-    if (hooks.validate && validateEvery && (step % validateEvery === 0 || last)) hooks.metrics(step, await hooks.validate(step));
+    for (const p of hooks.periodic ?? []) if (step % p.every === 0 || last) hooks.metrics(step, await p.run(step));
     if (hooks.checkpoint && ((checkpointEvery && step % checkpointEvery === 0) || last)) await hooks.checkpoint(step);
   }
 

@@ -14,8 +14,21 @@ import { loopConfigOf, type trainingShape } from './training-options.ts';
 import { frameValidationSets, validationLosses } from './validation.ts';
 import { checkVocab } from '../pretrain-lm.ts';
 import type { z } from 'zod';
+import type { TextTokenizer } from '../../data/tokenizer.ts';
+import type { PeriodicMeasure } from '../../train/loop.ts';
+import { duringTrainingSets, type DuringTrainingEval } from './alignment-options.ts';
+import { evaluateAssembly, metricRecord } from './evaluation.ts';
 
-type CaptionConfig = z.output<z.ZodObject<typeof trainingShape>> & { prompt: string };
+type CaptionConfig = z.output<z.ZodObject<typeof trainingShape>> & { prompt: string; eval?: DuringTrainingEval };
+
+/** Generation metrics on a fixed subset of the eval sets, logged as `eval/<set>/<metric>`. */
+function generationMeasure(ctx: StageContext<CaptionConfig>, assembly: Assembly, tokenizer: TextTokenizer, frames: number): PeriodicMeasure[] {
+  const e = ctx.config.eval;
+  if (!e) return [];
+  const sets = duringTrainingSets(e, ctx.experiment);
+  const options = { frames, limit: e.limit, batchSize: ctx.config.batchSize, decoding: { method: 'greedy' as const, maxTokens: e.maxTokens }, signal: ctx.signal };
+  return [{ every: e.every, run: async () => metricRecord(await evaluateAssembly(assembly, assembly.configs, tokenizer, sets, options), 'eval/') }];
+}
 
 export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly: Assembly, sources: Record<string, ComponentSource>): Promise<void> {
   const { config, experiment } = ctx;
@@ -27,6 +40,7 @@ export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly
   const enc = { tokenizer, maxTokens: config.maxTokens, prompt: config.prompt };
   const validation = await frameValidationSets(experiment, config.validation, size, config.batchSize);
   const loss = (b: FramesHost) => assembly.loss(captionBatch(b, enc));
+  const periodicEval = generationMeasure(ctx, assembly, tokenizer, size.frames);
   await runTraining<TrainBatch>(ctx, {
     assembly,
     sources,
@@ -34,6 +48,6 @@ export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly
     openBatches: (position) => openFrameBatches({ ...trainSources(experiment), ...size, seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
     loss,
     size: (b) => ({ examples: b.captions.length, tokens: b.captions.length * (config.maxTokens + 1) }),
-    validate: () => validationLosses(validation, loss, (b) => b.captions.length),
+    periodic: [{ every: config.validateEvery, run: async () => validationLosses(validation, loss, (b) => b.captions.length) }, ...periodicEval],
   });
 }

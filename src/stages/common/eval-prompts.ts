@@ -4,7 +4,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TextTokenizer } from '../../data/tokenizer.ts';
 import type { PromptBatch } from '../../models/vlm.ts';
-import { CAPTION_PROMPT } from './alignment-options.ts';
 import { encodePrompt, idsTensor, maskTensor, padIds, VISUAL_MARKER } from './text-batches.ts';
 
 export const EVAL_TASKS = ['caption', 'vqa', 'video-caption', 'video-qa'] as const;
@@ -12,6 +11,9 @@ export type EvalTask = (typeof EVAL_TASKS)[number];
 
 export const QUESTION_SLOT = '{question}';
 export const ANSWER_SLOT = '{answer}';
+
+/** The paper's captioning prompt, for training and evaluation alike. */
+export const CAPTION_PROMPT = `Describe the following: ${VISUAL_MARKER} :`;
 
 const QA_PROMPT = `Answer the question given the images. Given ${VISUAL_MARKER}. Question : ${QUESTION_SLOT} ? Answer:`;
 

@@ -17,6 +17,8 @@ import type { AssemblyConfigs } from '../../models/assembly_config.ts';
 import { decoderOf, type VlmConfigs } from '../../models/vlm.ts';
 import type { Params } from '../../models/params.ts';
 import { userError } from '../../util/errors.ts';
+import type { StageExperiment } from '../types.ts';
+import { evalSetDir } from './experiment-data.ts';
 import { DEFAULT_PROMPTS, DEFAULT_SHOT, evalPromptBatch, isQaTask, qaPromptText, templateIssue, type EvalTask, type QaShot } from './eval-prompts.ts';
 
 /** One task on one eval set: `set` is its name under data.eval, `dir` its directory. */
@@ -24,6 +26,17 @@ export interface EvalSetRef {
   task: EvalTask;
   set: string;
   dir: string;
+}
+
+/** The eval set each task reads by default (names under data.eval; those of the synthetic family). */
+export const DEFAULT_EVAL_SETS: Record<EvalTask, string> = { caption: 'coco', vqa: 'vqav2', 'video-caption': 'msrvtt', 'video-qa': 'msrvtt-qa' };
+
+/** Each task with its set's name and directory; `path` is where `sets` sits in the stage config, for errors. */
+export function resolveEvalSets(tasks: EvalTask[], sets: Partial<Record<EvalTask, string>>, experiment: StageExperiment, path: (string | number)[]): EvalSetRef[] {
+  return tasks.map((task) => {
+    const set = sets[task] ?? DEFAULT_EVAL_SETS[task];
+    return { task, set, dir: evalSetDir(experiment, set, [...path, task]) };
+  });
 }
 
 export interface EvaluationOptions {

@@ -1,6 +1,8 @@
 // What a stage reads of the experiment's `data:` block: the training sources and their weights,
 // the tokenizer, frames per example, the eval sets. Errors name the spec key that is missing.
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sha256Hex } from '../../util/hash.ts';
 import { loadTokenizer, type TextTokenizer } from '../../data/tokenizer.ts';
 import type { MixtureOptions } from '../../data/mixture.ts';
 import { didYouMean, userError } from '../../util/errors.ts';
@@ -23,6 +25,12 @@ export function tokenizerPath(experiment: StageExperiment): string {
   const path = (experiment.data as { tokenizer?: string }).tokenizer;
   if (!path) throw userError('missing_key', 'no tokenizer: set data.tokenizer to a tokenizer.json', { path: ['data', 'tokenizer'] });
   return resolve(path);
+}
+
+/** The tokenizer file's content hash, for fingerprints (a missing file is named, and fails at run time). */
+export function tokenizerDigest(experiment: StageExperiment): string {
+  const path = tokenizerPath(experiment);
+  return existsSync(path) ? sha256Hex(readFileSync(path)) : `missing: ${path}`;
 }
 
 export function experimentTokenizer(experiment: StageExperiment): TextTokenizer {

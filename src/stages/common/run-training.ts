@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FROZEN_COMPONENTS, type Assembly } from '../../models/assembly.ts';
 import type { MixturePosition } from '../../data/mixture.ts';
-import { TrainLoop, type BatchSize, type LoopConfig } from '../../train/loop.ts';
+import { TrainLoop, type BatchSize, type LoopConfig, type PeriodicMeasure } from '../../train/loop.ts';
 import { restoreLoop, snapshotLoop, type HostTensor } from '../../train/snapshot.ts';
 import type { StageContext } from '../types.ts';
 import type { BatchSource } from './batch-sources.ts';
@@ -21,7 +21,7 @@ export interface TrainingJob<B> {
   openBatches(position: MixturePosition | undefined): Promise<BatchSource<B>>;
   loss(batch: B): tf.Scalar; // host batch -> the assembly's loss
   size(batch: B): BatchSize;
-  validate?(): Record<string, number> | Promise<Record<string, number>>;
+  periodic: PeriodicMeasure[]; // held-out loss, generation metrics: also measured at step 0 of a fresh run
 }
 
 /** Host copies of every parameter of the components the stage owns (the ones not frozen). */
@@ -53,12 +53,12 @@ export async function runTraining<B>(ctx: StageContext<unknown>, job: TrainingJo
       restoreLoop(loop, resumed.snapshot);
       ctx.log(`resumed at step ${loop.position.step} from ${ctx.resume!.dir}`);
     }
-    if (!resumed && job.validate) ctx.metrics.log(0, await job.validate()); // the curve starts before any update
+    if (!resumed) for (const p of job.periodic) ctx.metrics.log(0, await p.run(0)); // curves start before any update
     const meta = { configs: job.assembly.configs, sources: job.sources };
     await loop.run({
       metrics: (step, values) => ctx.metrics.log(step, values),
       progress: (step, total, fields) => ctx.progress(step, total, fields),
-      validate: job.validate ? async () => job.validate!() : undefined,
+      periodic: job.periodic,
       checkpoint: async (step) => {
         ctx.checkpoint.save(step, checkpointFiles(ownedParams(job.assembly), snapshotLoop(loop), meta, batches.position()));
       },

@@ -1,21 +1,14 @@
 // What enters a training stage's fingerprint beside its own config: the resolved model configs, the
 // data settings it reads (mixture weights, frames, the tokenizer's content), and the dataset
 // directories (whose manifests the runner hashes): training sources plus validation sets.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readManifest } from '../../data/manifest.ts';
-import { sha256Hex } from '../../util/hash.ts';
 import type { StageExperiment } from '../types.ts';
-import { framesPerExample, tokenizerPath } from './experiment-data.ts';
+import { framesPerExample, tokenizerDigest } from './experiment-data.ts';
 import type { ValidationOptions } from './training-options.ts';
 
 export function trainingInputs(experiment: StageExperiment, models: unknown): unknown {
-  const tokenizer = tokenizerPath(experiment);
-  return {
-    models,
-    frames: framesPerExample(experiment),
-    mixture: experiment.data.mixture ?? null,
-    tokenizer: existsSync(tokenizer) ? sha256Hex(readFileSync(tokenizer)) : `missing: ${tokenizer}`,
-  };
+  return { models, frames: framesPerExample(experiment), mixture: experiment.data.mixture ?? null, tokenizer: tokenizerDigest(experiment) };
 }
 
 /** Validation set directories: those named, else every caption-eval set that exists now. */

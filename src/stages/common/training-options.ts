@@ -13,6 +13,7 @@ export type ValidationOptions = z.output<typeof validationSchema>;
 
 export const trainingShape = {
   ...loopSchema.shape,
+  validateEvery: z.number().int().positive().default(50), // steps between held-out losses (and after the last)
   seed: z.number().int().nonnegative().optional(), // default: the experiment's seed
   maxTokens: z.number().int().positive().default(24), // caption tokens kept (then end-of-sequence)
   validation: validationSchema,
