@@ -11,7 +11,7 @@ import { isVlmConfigs } from '../eval/decode/step-model.ts';
 import { majority } from '../eval/files/write.ts';
 import { nameSchema } from '../spec/schema.ts';
 import { userError } from '../util/errors.ts';
-import { restoreTrainedAssembly } from './common/assembly-io.ts';
+import { restoreTrainedAssembly, storeRootOf } from './common/assembly-io.ts';
 import { DEFAULT_SHOT, EVAL_TASKS, fewShotText, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';
 import { evaluateAssembly, metricRecord, resolveEvalSets, taskFiles, type EvalSetRef, type EvaluationOptions } from './common/evaluation.ts';
 import { evalSetDir, experimentTokenizer, framesPerExample, tokenizerDigest } from './common/experiment-data.ts';
@@ -80,7 +80,7 @@ interface Shared {
 /** Evaluate adapter `index` on every set. */
 async function evaluateAdapter(ctx: StageContext<Config>, ref: UpstreamRef, index: number, shared: Shared): Promise<void> {
   const checkpoint = checkpointOf(ref, index);
-  const { assembly, configs } = restoreTrainedAssembly(checkpoint.dir);
+  const { assembly, configs } = restoreTrainedAssembly(checkpoint.dir, storeRootOf(ref));
   try {
     if (!isVlmConfigs(configs)) throw userError('not_a_vlm', `stage "${ref.stage}" (${ref.kind}) trained a ${configs.kind} assembly, which does not generate text from frames`, { path: ['adapters', index] });
     for (const [j, set] of shared.sets.entries()) {

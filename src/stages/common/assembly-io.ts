@@ -1,7 +1,7 @@
 // Moving assemblies' components in and out of stage checkpoints: loading a frozen or initialising
 // component from an upstream stage, and rebuilding a trained assembly from its checkpoint (the
 // owned components from its own model file, the others from the sources it records).
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { loadComponent } from '../../ckpt/params.ts';
 import { readSafetensors, readSafetensorsHeader, type SafetensorsContents } from '../../ckpt/safetensors.ts';
 import { buildAssembly, type Assembly } from '../../models/assembly.ts';
@@ -27,16 +27,21 @@ function readCached(file: string): SafetensorsContents {
   return found;
 }
 
+/** The store root (runs/store/) holding an upstream's output directory. */
+export function storeRootOf(ref: UpstreamRef): string {
+  return dirname(ref.dir);
+}
+
 /** Load `component` of `assembly` from the upstream's `from` component; returns the source to record. */
 export function loadFromUpstream(assembly: Assembly, ref: UpstreamRef, component: string, from = component): ComponentSource {
   const file = upstreamModelFile(ref);
   const config = (assembly.configs as Record<string, unknown>)[component];
   loadComponent(assembly.params, readCached(file), file, { component, from, config });
-  return { stage: ref.stage, fingerprint: ref.fingerprint, file, sha256: ref.checkpoint!.sha256, from };
+  return { stage: ref.stage, fingerprint: ref.fingerprint, file: relative(storeRootOf(ref), file).split(sep).join('/'), sha256: ref.checkpoint!.sha256, from };
 }
 
-/** Rebuild the assembly a training stage saved in checkpoint directory `dir`. */
-export function restoreTrainedAssembly(dir: string): { assembly: Assembly; configs: AssemblyConfigs } {
+/** Rebuild the assembly a training stage saved in checkpoint directory `dir`; its sources are found under `storeRoot`. */
+export function restoreTrainedAssembly(dir: string, storeRoot: string): { assembly: Assembly; configs: AssemblyConfigs } {
   const file = join(dir, MODEL_FILE);
   const own = readSafetensors(file);
   const meta = readModelMeta(own.metadata, file);
@@ -49,7 +54,8 @@ export function restoreTrainedAssembly(dir: string): { assembly: Assembly; confi
     }
     const source = meta.sources[component];
     if (!source) throw userError('bad_checkpoint', `component "${component}" is neither in the file nor in its recorded sources`, { file });
-    loadComponent(assembly.params, readCached(source.file), source.file, { component, from: source.from });
+    const sourceFile = join(storeRoot, source.file);
+    loadComponent(assembly.params, readCached(sourceFile), sourceFile, { component, from: source.from });
   }
   return { assembly, configs: meta.configs };
 }

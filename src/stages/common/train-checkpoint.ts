@@ -26,7 +26,7 @@ const SOURCES_KEY = 'vadapter.sources';
 export interface ComponentSource {
   stage: string;
   fingerprint: string;
-  file: string; // absolute path of the upstream model.safetensors
+  file: string; // the upstream model.safetensors, relative to the store root (runs/store/): relocatable, and the same bytes whatever the root
   sha256: string; // of the upstream checkpoint (its recorded digest)
   from: string; // the component's name in that file (`lm` for a language-only TLM)
 }
