@@ -8,7 +8,7 @@ import type { StepModel } from '../src/eval/decode/step-model.ts';
 import { decode, type Hypothesis } from '../src/eval/generate.ts';
 import { vlmStepModel } from '../src/eval/decode/step-model.ts';
 import { buildAssembly } from '../src/models/assembly.ts';
-import { resolveAssembly, type ConfigsOf } from '../src/models/assembly_config.ts';
+import { crossAttentionOf, resolveAssembly, type ConfigsOf } from '../src/models/assembly_config.ts';
 import type { Params } from '../src/models/params.ts';
 import { startDecoding, type PromptBatch, type VlmConfigs } from '../src/models/vlm.ts';
 import { Rng } from '../src/util/rng.ts';
@@ -41,7 +41,7 @@ function reforwarding(params: Params, configs: VlmConfigs, batch: PromptBatch): 
 
 async function run(ctx: BenchContext): Promise<void> {
   const configs = resolveAssembly('vadapter', { vit: { preset: 'vit-tiny' }, tlm: { preset: 'lm-tiny' }, llm: { preset: 'lm-small' }, resampler: { preset: 'resampler-1layer-tiny' } }) as ConfigsOf<'vadapter'>;
-  ctx.log(`VAdapter vit-tiny / lm-tiny / lm-small, batch ${BATCH}, ${FRAMES} frames, prompt 4 + ${configs.resampler.queries} visual + 1 tokens, ${TOKENS} tokens greedy\n`);
+  ctx.log(`VAdapter vit-tiny / lm-tiny / lm-small, batch ${BATCH}, ${FRAMES} frames, prompt 4 + ${crossAttentionOf(configs).config.queries} visual + 1 tokens, ${TOKENS} tokens greedy\n`);
   const rows: string[][] = [];
   for (const backend of ctx.backends.filter((b) => ctx.backendsNamed || !SLOW.includes(b))) {
     await initBackend(backend);

@@ -47,7 +47,9 @@ const summaryCommand: CommandModule<object, SummaryArgs> = {
       .option('prompt-tokens', { type: 'number', default: 8, describe: 'prompt tokens around the visual tokens' })
       .option('caption-tokens', { type: 'number', default: 32, describe: 'caption (or text) tokens' });
     for (const c of COMPONENT_OPTIONS) b = b.option(c, { type: 'string', describe: `${c} preset (default: the paper's size)` });
-    return b.example('$0 model summary vadapter --vit vit-l', 'the paper-scale VAdapter over ViT-L').example('$0 model summary vit-b --json', 'one preset, as JSON') as never;
+    return b
+      .example('$0 model summary vadapter --vit vit-l', 'the paper-scale VAdapter over ViT-L')
+      .example('$0 model summary vadapter --pooler pooler', "Table 4's pooler arm: an attentional pooler (no resampler) in front of the TLM").example('$0 model summary vit-b --json', 'one preset, as JSON') as never;
   },
   handler: async (args) => {
     const presets = Object.fromEntries(COMPONENT_OPTIONS.map((c) => [c, args[c]]));

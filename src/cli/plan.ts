@@ -1,7 +1,9 @@
 // `vadapter plan SPEC [overrides..]`: what `run` would do for every trial and stage — run, resume
 // (from which step) or cached (from which run) — and why, before anything runs.
 import type { Argv, CommandModule } from 'yargs';
+import { missingDataIssues } from '../graph/missing-data.ts';
 import type { Plan, PlannedStage } from '../graph/plan.ts';
+import { formatIssue } from '../util/errors.ts';
 import type { PrepareOptions } from '../exec/prepare.ts';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
@@ -29,7 +31,7 @@ export function prepareOptions(args: ExperimentArgs): PrepareOptions {
 export function describeAction(s: PlannedStage): string {
   if (s.action === 'resume') return `resume from step ${s.resumeFrom?.step}`;
   if (s.action === 'cached') return s.cachedFrom?.run ? `cached from run ${s.cachedFrom.run}` : `cached (shared with trial ${s.cachedFrom?.trial})`;
-  return 'run';
+  return s.needsData.length > 0 ? 'run (needs data)' : 'run';
 }
 
 function printPlan(plan: Plan): void {
@@ -39,6 +41,11 @@ function printPlan(plan: Plan): void {
     printLine(`trial ${t.index}${t.label ? `: ${t.label}` : ''}`);
     printLine(formatTable(['stage', 'kind', 'fingerprint', 'action', 'why'], t.stages.map((s) => [s.stage, s.kind, s.fingerprint, describeAction(s), s.reasons.join('; ')])));
   }
+  const missing = missingDataIssues(plan.trials.flatMap((t) => t.stages));
+  if (missing.length === 0) return;
+  printLine();
+  printLine('missing data (`vadapter run` refuses to start until it exists):');
+  for (const issue of missing) printLine(`  ${formatIssue(issue)}`);
 }
 
 /** The plan without the fingerprint inputs (which `vadapter status` and the store's inputs.json show). */

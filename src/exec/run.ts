@@ -1,8 +1,10 @@
 // `vadapter run`: prepare and plan the experiment, record the run, then execute every stage that
 // is not cached as a child process — once per fingerprint, in dependency order, up to `jobs` at
 // a time — and record how each ended. An observer receives events for live display.
+import { missingDataIssues } from '../graph/missing-data.ts';
 import type { Plan, PlannedStage } from '../graph/plan.ts';
 import { openDb, type Db } from '../track/db.ts';
+import { UserError } from '../util/errors.ts';
 import { finishRun, markAbandonedRuns, newRunId, type RunStatus } from '../track/runs.ts';
 import { endStage, getStage, stagesOfRun, updateStage, type StageStatus } from '../track/stages.ts';
 import { tailLines } from './log-tail.ts';
@@ -57,6 +59,7 @@ export async function runExperiment(opts: RunOptions, observer: RunObserver = {}
   const db = openDb(opts.root);
   markAbandonedRuns(db);
   const plan = planPrepared(prepared, db, opts.root);
+  refuseMissingData(plan);
   const recorded = recordRun(db, newRunId(), opts.root, prepared, plan, opts.jobs);
   observer.planned?.(recorded.runId, plan);
   const work = jobsOf(plan);
@@ -66,6 +69,12 @@ export async function runExperiment(opts: RunOptions, observer: RunObserver = {}
   const status = runStatus(results, opts.signal);
   finishRun(db, recorded.runId, status);
   return summarize(db, recorded.runId, status, startedAt);
+}
+
+/** A stage to compute whose datasets do not exist stops the run before anything starts (exit 2). */
+function refuseMissingData(plan: Plan): void {
+  const issues = missingDataIssues(plan.trials.flatMap((t) => t.stages).filter((s) => s.action !== 'cached'));
+  if (issues.length > 0) throw new UserError(issues);
 }
 
 interface Work {

@@ -1,21 +1,25 @@
 // Fingerprint of a stage = hash of everything its output depends on: its kind and parsed config,
-// the experiment parts it reads (kind.inputs), the seed, its upstream stages' fingerprints, its
-// datasets' manifest fingerprints and the code version. The stage's name is left out, so the same
-// work under another name or in another experiment is the same cache entry.
+// the experiment parts it reads (kind.inputs), its seed (kind.seed, else the experiment's), its
+// upstream stages' fingerprints, its datasets' manifest fingerprints and the code version. The
+// stage's name is left out, so the same work under another name or in another experiment is the
+// same cache entry. A dataset directory that does not exist enters as "missing: <dir>" and is
+// listed in `missing`, so that a plan can be shown before the data is there (run refuses it).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { positionIssues } from '../spec/validate.ts';
 import { UserError } from '../util/errors.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import type { StageGraph, StageNode } from './build.ts';
 import { datasetFingerprint } from '../data/manifest.ts';
+import { locateDataset, missingFingerprint, type MissingDataset } from './missing-data.ts';
 
 export interface FingerprintInputs {
   kind: string;
   config: unknown;
   inputs: unknown;
-  seed: number;
+  seed: number; // the stage's own (kind.seed), else the experiment's
   upstream: Record<string, string | string[]>; // role -> upstream fingerprint(s)
-  datasets: string[]; // manifest fingerprints, sorted
+  datasets: string[]; // manifest fingerprints (or missingFingerprint(dir)), sorted
   code: string;
 }
 
@@ -25,6 +29,7 @@ export interface FingerprintedStage {
   fingerprint: string;
   inputs: FingerprintInputs;
   totalSteps: number;
+  missing: MissingDataset[]; // dataset directories it reads that do not exist
 }
 
 export interface FingerprintEnv {
@@ -43,16 +48,17 @@ export function fingerprintGraph(graph: StageGraph, env: FingerprintEnv): Map<st
   const out = new Map<string, FingerprintedStage>();
   for (const name of graph.order) {
     const node = graph.nodes.get(name)!;
+    const data = datasetsOf(node, graph, env.datasetFingerprint ?? datasetFingerprint);
     const inputs: FingerprintInputs = {
       kind: node.kind.kind,
       config: node.config,
       inputs: positioned(graph, () => node.kind.inputs?.(node.config, graph.experiment) ?? null),
-      seed: graph.experiment.seed,
+      seed: node.kind.seed?.(node.config, graph.experiment) ?? graph.experiment.seed,
       upstream: mapReferences(node.references, (stage) => out.get(stage)!.fingerprint),
-      datasets: datasetsOf(node, graph, env.datasetFingerprint ?? datasetFingerprint),
+      datasets: data.fingerprints,
       code: env.code,
     };
-    out.set(name, { name, node, fingerprint: fingerprintOf(inputs), inputs, totalSteps: node.kind.totalSteps(node.config) });
+    out.set(name, { name, node, fingerprint: fingerprintOf(inputs), inputs, totalSteps: node.kind.totalSteps(node.config), missing: data.missing });
   }
   return out;
 }
@@ -72,10 +78,14 @@ function positioned<T>(graph: StageGraph, hook: () => T): T {
   }
 }
 
-function datasetsOf(node: StageNode, graph: StageGraph, fingerprint: (dir: string) => string): string[] {
-  const dirs = node.kind.datasets?.(node.config, graph.experiment) ?? [];
+function datasetsOf(node: StageNode, graph: StageGraph, fingerprint: (dir: string) => string): { fingerprints: string[]; missing: MissingDataset[] } {
+  const dirs = [...new Set((node.kind.datasets?.(node.config, graph.experiment) ?? []).map((d) => resolve(d)))];
+  const absent = dirs.filter((d) => !existsSync(d));
   try {
-    return [...new Set(dirs.map((d) => fingerprint(resolve(d))))].sort();
+    return {
+      fingerprints: [...new Set(dirs.map((d) => (absent.includes(d) ? missingFingerprint(d) : fingerprint(d))))].sort(),
+      missing: absent.map((d) => locateDataset(d, node.name, graph.trial)),
+    };
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     throw new UserError(err.issues.map((i) => ({ ...i, message: `stage ${node.name}: ${i.message}` })));

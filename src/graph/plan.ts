@@ -4,6 +4,8 @@
 import type { StageGraph } from './build.ts';
 import { changeDistance, explainChange } from './diff.ts';
 import type { FingerprintInputs, FingerprintedStage } from './fingerprint.ts';
+import type { MissingDataset } from './missing-data.ts';
+import { displayName } from '../spec/include.ts';
 
 export type PlanAction = 'run' | 'resume' | 'cached';
 
@@ -24,6 +26,7 @@ export interface PlannedStage {
   reasons: string[];
   totalSteps: number;
   dependsOn: string[]; // upstream stage names
+  needsData: MissingDataset[]; // dataset directories it reads that do not exist: run refuses to start
   inputs: FingerprintInputs;
 }
 
@@ -64,7 +67,7 @@ export function planRun(experiment: string, trials: TrialInput[], history: PlanH
 }
 
 function planStage(experiment: string, trial: number, s: FingerprintedStage, planned: Map<string, PlannedStage>, history: PlanHistory): PlannedStage {
-  const base = { trial, stage: s.name, kind: s.node.kind.kind, fingerprint: s.fingerprint, totalSteps: s.totalSteps, dependsOn: s.node.edges.map((e) => e.stage), inputs: s.inputs };
+  const base = { trial, stage: s.name, kind: s.node.kind.kind, fingerprint: s.fingerprint, totalSteps: s.totalSteps, dependsOn: s.node.edges.map((e) => e.stage), needsData: s.missing, inputs: s.inputs };
   const output = history.output(s.fingerprint);
   if (output?.status === 'done') {
     const from = output.producer;
@@ -77,9 +80,14 @@ function planStage(experiment: string, trial: number, s: FingerprintedStage, pla
   const busy = output?.status === 'running' ? [`run ${output.producer?.run ?? '?'} may be computing it now: this run will wait for it`] : [];
   const stage: PlannedStage = output && output.lastStep !== null
     ? { ...base, action: 'resume', resumeFrom: { step: output.lastStep, run: output.producer?.run ?? null }, reasons: [`an earlier attempt (${output.status}) checkpointed step ${output.lastStep}`, ...busy] }
-    : { ...base, action: 'run', reasons: [...whyRun(experiment, s, history), ...busy] };
+    : { ...base, action: 'run', reasons: [...dataReasons(s.missing), ...whyRun(experiment, s, history), ...busy] };
   planned.set(s.fingerprint, stage);
   return stage;
+}
+
+function dataReasons(missing: MissingDataset[]): string[] {
+  if (missing.length === 0) return [];
+  return [`needs data: ${missing.map((m) => displayName(m.dir)).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`];
 }
 
 function describeOrigin(o: StageOrigin): string {

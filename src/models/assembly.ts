@@ -5,11 +5,12 @@
 //   captioner   progressive stage 1: frozen vit -> pooler -> tlm (decoder)        trains pooler, tlm
 //   vadapter    progressive stage 2: frozen vit -> fc_in -> resampler -> tlm -> fc_out -> frozen llm
 //                                                                                trains fc_in, resampler, tlm, fc_out
+//               (Table 4's pooler arm: frozen vit -> pooler -> tlm -> fc_out -> frozen llm; trains pooler, tlm, fc_out)
 //   perceiver   baseline: frozen vit -> [fc_in] -> resampler -> fc_out -> frozen llm   trains [fc_in], resampler, fc_out
 // Pretrained components come in with ckpt/params.ts `loadComponent` (e.g. `lm.*` into `tlm.*`).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../util/rng.ts';
-import type { AssemblyConfigs, AssemblyKind } from './assembly_config.ts';
+import { crossAttentionOf, type AssemblyConfigs, type AssemblyKind } from './assembly_config.ts';
 import { type ContrastiveBatch, clipLoss, initProjections } from './contrastive.ts';
 import { initDense } from './layers.ts';
 import { initLm, lmForward, lmLogits } from './lm.ts';
@@ -56,8 +57,7 @@ function componentInits(c: AssemblyConfigs): Record<string, Init> {
     case 'vadapter':
       return {
         vit: (f) => initVit(c.vit, 0, f),
-        fc_in: (f) => initDense(f, '', c.vit.width, c.resampler.width),
-        resampler: (f) => initResampler(c.resampler, 0, f),
+        ...adapterFrontInits(c),
         tlm: (f) => initLm(c.tlm, 0, f),
         fc_out: (f) => initDense(f, '', c.tlm.width, c.llm.width),
         llm: (f) => initLm(c.llm, 0, f),
@@ -71,6 +71,13 @@ function componentInits(c: AssemblyConfigs): Record<string, Init> {
         llm: (f) => initLm(c.llm, 0, f),
       };
   }
+}
+
+/** The VAdapter's module in front of the TLM: fc_in + resampler, or a pooler (whose k/v read the ViT's width). */
+function adapterFrontInits(c: Extract<AssemblyConfigs, { kind: 'vadapter' }>): Record<string, Init> {
+  const front = crossAttentionOf(c);
+  if (front.component === 'pooler') return { pooler: (f) => initPooler(front.config, 0, f) };
+  return { fc_in: (f) => initDense(f, '', c.vit.width, front.config.width), resampler: (f) => initResampler(front.config, 0, f) };
 }
 
 /** Components an assembly keeps frozen (pretrained elsewhere). */

@@ -16,12 +16,24 @@ export type DecoderMask = 'causal' | 'prefix';
 /** How the TLM attends over the resampler's tokens when it is the adapter (the paper leaves it open). */
 export type AdapterMask = 'causal' | 'bidirectional';
 
+/** The VAdapter's cross-attention module in front of the TLM: the paper's perceiver resampler, or an attentional pooler (Table 4). */
+type AdapterFront = { resampler: ResamplerConfig; pooler?: never } | { pooler: PoolerConfig; resampler?: never };
+
 export type AssemblyConfigs =
   | { kind: 'lm'; lm: LmConfig }
   | { kind: 'contrastive'; vit: VitConfig; text: LmConfig; embedDim: number }
   | { kind: 'captioner'; vit: VitConfig; pooler: PoolerConfig; tlm: LmConfig; decoderMask: DecoderMask }
-  | { kind: 'vadapter'; vit: VitConfig; resampler: ResamplerConfig; tlm: LmConfig; llm: LmConfig; adapterMask: AdapterMask; decoderMask: DecoderMask }
+  | ({ kind: 'vadapter'; vit: VitConfig; tlm: LmConfig; llm: LmConfig; adapterMask: AdapterMask; decoderMask: DecoderMask } & AdapterFront)
   | { kind: 'perceiver'; vit: VitConfig; resampler: ResamplerConfig; llm: LmConfig; decoderMask: DecoderMask };
+
+/** The cross-attention module that reads the ViT's features, as a component name and its config. */
+export type CrossAttention = { component: 'pooler'; config: PoolerConfig } | { component: 'resampler'; config: ResamplerConfig };
+
+/** The cross-attention module of a vision-language assembly: the captioner's pooler, the baseline's resampler, the VAdapter's either. */
+export function crossAttentionOf(c: ConfigsOf<'captioner' | 'vadapter' | 'perceiver'>): CrossAttention {
+  if (c.kind === 'perceiver') return { component: 'resampler', config: c.resampler };
+  return c.pooler ? { component: 'pooler', config: c.pooler } : { component: 'resampler', config: c.resampler };
+}
 
 export type ConfigsOf<K extends AssemblyKind> = Extract<AssemblyConfigs, { kind: K }>;
 
@@ -67,9 +79,19 @@ export function resolveAssembly(kind: AssemblyKind, spec: AssemblySpec, path: (s
     return { kind, vit, resampler, llm, decoderMask };
   }
   const tlm = resolveComponent('lm', need(spec, 'tlm', kind, path), {}, at('tlm'));
-  const resampler = resolveComponent('resampler', need(spec, 'resampler', kind, path), { width: tlm.width, hidden: tlm.width }, at('resampler'));
-  checkJoin(resampler.width === tlm.width, `resampler width ${resampler.width} must equal the TLM's width ${tlm.width} (its tokens are the TLM's input)`, at('resampler'));
-  return { kind, vit, resampler, tlm, llm, adapterMask: spec.adapterMask ?? 'causal', decoderMask };
+  return { kind, vit, ...adapterFront(spec, vit, tlm, path), tlm, llm, adapterMask: spec.adapterMask ?? 'causal', decoderMask };
+}
+
+/** The VAdapter's module in front of the TLM: `resampler` when given, else `pooler`; either emits tokens of the TLM's width. */
+function adapterFront(spec: AssemblySpec, vit: VitConfig, tlm: LmConfig, path: (string | number)[]): AdapterFront {
+  if (spec.resampler === undefined && spec.pooler !== undefined) {
+    const pooler = resolveComponent('pooler', spec.pooler, { width: tlm.width, inputWidth: vit.width }, [...path, 'pooler']);
+    checkJoin(pooler.width === tlm.width && pooler.inputWidth === vit.width, `pooler widths ${pooler.inputWidth} -> ${pooler.width} must be the ViT's ${vit.width} -> the TLM's ${tlm.width}`, [...path, 'pooler']);
+    return { pooler };
+  }
+  const resampler = resolveComponent('resampler', need(spec, 'resampler', 'vadapter', path), { width: tlm.width, hidden: tlm.width }, [...path, 'resampler']);
+  checkJoin(resampler.width === tlm.width, `resampler width ${resampler.width} must equal the TLM's width ${tlm.width} (its tokens are the TLM's input)`, [...path, 'resampler']);
+  return { resampler };
 }
 
 function checkJoin(ok: boolean, message: string, path: (string | number)[]): void {

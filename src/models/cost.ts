@@ -4,7 +4,7 @@
 //          output logits); norms, softmax, activations, adds and embedding lookups are not counted.
 //   activations: values produced by those matmuls, plus the attention probabilities, per example
 //          (what a backward pass keeps, roughly; an estimate of memory, not a measurement).
-import type { AssemblyConfigs } from './assembly_config.ts';
+import { crossAttentionOf, type AssemblyConfigs, type ConfigsOf, type CrossAttention } from './assembly_config.ts';
 import type { NormKind } from './layers.ts';
 import type { LmConfig } from './lm.ts';
 import type { PoolerConfig } from './pooler.ts';
@@ -153,16 +153,21 @@ export function assemblyCosts(c: AssemblyConfigs, x: ExampleShape): Record<strin
   if (c.kind === 'captioner') {
     return { vit, pooler: poolerCost(c.pooler, media), tlm: lmCost(c.tlm, x.promptTokens + c.pooler.queries + x.captionTokens, x.captionTokens) };
   }
-  const n = c.resampler.queries;
-  const fcIn: Record<string, Cost> = c.kind === 'vadapter' || c.vit.width !== c.resampler.width ? { fc_in: denseCost(media, c.vit.width, c.resampler.width) } : {};
+  const front = crossAttentionOf(c);
+  const n = front.config.queries;
   const adapter: Record<string, Cost> = c.kind === 'vadapter' ? { tlm: lmCost(c.tlm, n, 0) } : {};
-  const outWidth = c.kind === 'vadapter' ? c.tlm.width : c.resampler.width;
   return {
     vit,
-    ...fcIn,
-    resampler: resamplerCost(c.resampler, media),
+    ...crossAttentionCosts(c, front, media),
     ...adapter,
-    fc_out: denseCost(n, outWidth, c.llm.width),
+    fc_out: denseCost(n, c.kind === 'vadapter' ? c.tlm.width : front.config.width, c.llm.width),
     llm: lmCost(c.llm, x.promptTokens + n + x.captionTokens, x.captionTokens),
   };
+}
+
+/** The module in front of the TLM or the LLM: a pooler, or a resampler with the FC before it (the VAdapter's always; the baseline's when widths differ). */
+function crossAttentionCosts(c: ConfigsOf<'vadapter' | 'perceiver'>, front: CrossAttention, media: number): Record<string, Cost> {
+  if (front.component === 'pooler') return { pooler: poolerCost(front.config, media) };
+  const fcIn: Record<string, Cost> = c.kind === 'vadapter' || c.vit.width !== front.config.width ? { fc_in: denseCost(media, c.vit.width, front.config.width) } : {};
+  return { ...fcIn, resampler: resamplerCost(front.config, media) };
 }

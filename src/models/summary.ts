@@ -62,7 +62,10 @@ export function summarizePreset(name: string, shape: ExampleShape = DEFAULT_SHAP
 /** The paper's sizes, used for components a summary request leaves out. */
 const PAPER_COMPONENTS: Record<string, string> = { vit: 'vit-b', lm: 'lm-1b', text: 'lm-small', tlm: 'palm2-tiny', llm: 'lm-1b', pooler: 'pooler' };
 
-/** Summarize an assembly kind (components by preset name, defaults at the paper's sizes) or a ViT/LM preset. */
+/**
+ * Summarize an assembly kind (components by preset name, defaults at the paper's sizes) or a ViT/LM
+ * preset. A vadapter given a pooler and no resampler puts the pooler in front of the TLM (Table 4).
+ */
 export function summarizeByName(name: string, presets: Record<string, string | undefined> = {}, shape: ExampleShape = DEFAULT_SHAPE): ModelSummary {
   if (!(ASSEMBLY_KINDS as readonly string[]).includes(name)) {
     if (!presetNames().includes(name)) {
@@ -73,7 +76,8 @@ export function summarizeByName(name: string, presets: Record<string, string | u
     return summarizePreset(name, shape);
   }
   const kind = name as AssemblyKind;
-  const defaults = { ...PAPER_COMPONENTS, resampler: kind === 'perceiver' ? 'resampler-flamingo' : 'resampler-1layer' };
+  const poolerFront = kind === 'vadapter' && presets.pooler !== undefined && presets.resampler === undefined; // Table 4's pooler arm
+  const defaults = poolerFront ? PAPER_COMPONENTS : { ...PAPER_COMPONENTS, resampler: kind === 'perceiver' ? 'resampler-flamingo' : 'resampler-1layer' };
   const spec = Object.fromEntries(Object.entries(defaults).map(([component, preset]) => [component, { preset: presets[component] ?? preset }]));
   return summarizeAssembly(resolveAssembly(kind, spec), shape);
 }

@@ -2,7 +2,7 @@
 // decoder's width; the prompt sequence [before, visual tokens, after, caption]; the caption-only
 // next-token loss; and the first/next steps of incremental decoding (for greedy or beam search).
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConfigsOf } from './assembly_config.ts';
+import { crossAttentionOf, type ConfigsOf } from './assembly_config.ts';
 import { dense } from './layers.ts';
 import { embedTokens, lmForward, lmLogits, type KvCache, type LmConfig } from './lm.ts';
 import { maskedCrossEntropy } from './losses.ts';
@@ -32,17 +32,23 @@ export function decoderOf(c: VlmConfigs): { component: 'tlm' | 'llm'; config: Lm
   return c.kind === 'captioner' ? { component: 'tlm', config: c.tlm } : { component: 'llm', config: c.llm };
 }
 
+/** ViT features [B, T, S, vit width] -> the cross-attention module's tokens [B, n, width] (an FC in front of a resampler when there is one). */
+function crossAttend(params: Params, c: VlmConfigs, features: tf.Tensor): tf.Tensor {
+  const front = crossAttentionOf(c);
+  if (front.component === 'pooler') return applyPooler(weights(params, 'pooler'), front.config, features);
+  const projected = params.has('fc_in.weight') ? dense(weights(params), 'fc_in', features) : features; // [B, T, S, resampler width]
+  return applyResampler(weights(params, 'resampler'), front.config, projected);
+}
+
 /** frames [B, T, H, W, 3] -> visual tokens [B, V, decoder width]. */
 export function visualTokens(params: Params, c: VlmConfigs, frames: tf.Tensor): tf.Tensor {
-  const root = weights(params);
   const features = applyVit(weights(params, 'vit'), c.vit, frames); // [B, T, S, vit width]
-  if (c.kind === 'captioner') return applyPooler(weights(params, 'pooler'), c.pooler, features);
-  const projected = params.has('fc_in.weight') ? dense(root, 'fc_in', features) : features; // [B, T, S, resampler width]
-  const latents = applyResampler(weights(params, 'resampler'), c.resampler, projected); // [B, n, resampler width]
-  if (c.kind === 'perceiver') return dense(root, 'fc_out', latents); // [B, n, llm width]
-  const n = c.resampler.queries;
-  const adapted = lmForward(weights(params, 'tlm'), c.tlm, { embeddings: latents, maskKind: c.adapterMask === 'bidirectional' ? 'prefix' : 'causal', prefix: n });
-  return dense(root, 'fc_out', adapted.hidden); // [B, n, llm width]
+  const tokens = crossAttend(params, c, features); // [B, n, width]
+  if (c.kind === 'captioner') return tokens;
+  if (c.kind === 'perceiver') return dense(weights(params), 'fc_out', tokens); // [B, n, llm width]
+  const n = tokens.shape[1]!;
+  const adapted = lmForward(weights(params, 'tlm'), c.tlm, { embeddings: tokens, maskKind: c.adapterMask === 'bidirectional' ? 'prefix' : 'causal', prefix: n });
+  return dense(weights(params), 'fc_out', adapted.hidden); // [B, n, llm width]
 }
 
 interface Sequence {

@@ -1,11 +1,13 @@
 // align-adapter: progressive alignment's stage 2, the PaLM2-VAdapter. Frozen ViT -> FC -> new
 // 1-layer perceiver resampler -> TLM -> FC -> frozen LLM; trains the resampler, the TLM and both FCs.
 // The TLM comes from `adapter:` — a stage-1 align-decoder stage (language + stage 1), a pretrain-lm
-// stage (language only) — or, without one, from random init (the paper's Table 3 arms).
+// stage (language only) — or, without one (or null), from random init (the paper's Table 3 arms).
+// `resampler:` naming a pooler preset puts a new attentional pooler there instead (Table 4).
 import { z } from 'zod';
 import { initBackend } from '../backend/index.ts';
 import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly } from '../models/assembly_config.ts';
+import { presetNames } from '../models/presets.ts';
 import { Rng } from '../util/rng.ts';
 import { userError } from '../util/errors.ts';
 import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
@@ -13,14 +15,15 @@ import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
+import { trainingSeed } from './common/training-options.ts';
 import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
   llm: z.string().min(1), // the pretrain-lm stage whose LM is the frozen LLM
-  adapter: z.string().min(1).optional(), // where the TLM starts: an align-decoder or pretrain-lm stage
+  adapter: z.string().min(1).nullable().optional(), // where the TLM starts: an align-decoder or pretrain-lm stage; none or null: random init
   tlm: componentRefSchema.default('tlm'), // the TLM's shape when it starts from random init
-  resampler: componentRefSchema, // the resampler in front of the TLM (new here; the paper's has 1 layer)
+  resampler: componentRefSchema, // the module in front of the TLM (new here): a resampler (the paper's has 1 layer), or a pooler preset (Table 4)
   adapterMask: z.enum(['causal', 'bidirectional']).default('causal'), // how the TLM attends over the resampler's tokens
 });
 type Config = z.output<typeof configSchema>;
@@ -28,9 +31,11 @@ type Config = z.output<typeof configSchema>;
 /** The TLM's component name in each kind of upstream stage it can start from. */
 const TLM_IN: Record<string, string> = { 'align-decoder': 'tlm', 'pretrain-lm': 'lm' };
 
+/** The components this stage creates: the module in front of the TLM (a pooler when `resampler` names a pooler preset), and the TLM when it starts random. */
 function ownSpecs(config: Config, experiment: StageExperiment) {
+  const front = componentSpec(config.resampler, experiment, ['resampler']);
   return {
-    resampler: componentSpec(config.resampler, experiment, ['resampler']),
+    ...(presetNames('pooler').includes(front.preset ?? '') ? { pooler: front } : { resampler: front }),
     ...(config.adapter ? {} : { tlm: componentSpec(config.tlm, experiment, ['tlm']) }),
   };
 }
@@ -43,12 +48,12 @@ async function run(ctx: StageContext<Config>): Promise<void> {
   const adapter = ctx.upstream.adapter as UpstreamRef | undefined;
   const tlmFrom = adapter ? TLM_IN[adapter.kind] : undefined;
   if (adapter && !tlmFrom) throw userError('wrong_upstream', `adapter: "${adapter.stage}" is a ${adapter.kind} stage; expected align-decoder or pretrain-lm`, { path: ['adapter'] });
-  const specs = ownSpecs(config, experiment);
+  const { tlm, ...front } = ownSpecs(config, experiment);
   const configs = resolveAssembly('vadapter', {
     vit: upstreamComponentConfig(vision, 'vit'),
     llm: upstreamComponentConfig(llm, 'lm'),
-    tlm: adapter ? upstreamComponentConfig(adapter, tlmFrom!) : specs.tlm,
-    resampler: specs.resampler,
+    tlm: adapter ? upstreamComponentConfig(adapter, tlmFrom!) : tlm,
+    ...front,
     adapterMask: config.adapterMask,
     decoderMask: config.decoderMask,
   }, []);
@@ -67,11 +72,12 @@ async function run(ctx: StageContext<Config>): Promise<void> {
 
 export const alignAdapter: StageKind<Config> = {
   kind: 'align-adapter',
-  describe: 'progressive stage 2 (PaLM2-VAdapter): frozen ViT -> resampler -> TLM -> frozen LLM (trains resampler, TLM, FCs)',
+  describe: 'progressive stage 2 (PaLM2-VAdapter): frozen ViT -> resampler (or pooler) -> TLM -> frozen LLM (trains it, the TLM, FCs)',
   configSchema,
   references: (config) => ({ vision: config.vision, llm: config.llm, ...(config.adapter ? { adapter: config.adapter } : {}) }),
   inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
+  seed: trainingSeed,
   totalSteps: (config) => config.steps,
   selectBy: { metric: 'val/loss', mode: 'min' },
   run,

@@ -12,6 +12,7 @@ import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
+import { trainingSeed } from './common/training-options.ts';
 import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -59,6 +60,7 @@ export const alignDecoder: StageKind<Config> = {
   references: (config) => ({ vision: config.vision, ...(config.decoder ? { decoder: config.decoder } : {}) }),
   inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
+  seed: trainingSeed,
   totalSteps: (config) => config.steps,
   selectBy: { metric: 'val/loss', mode: 'min' },
   run,

@@ -10,6 +10,7 @@ import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
+import { trainingSeed } from './common/training-options.ts';
 import type { StageContext, StageKind, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -46,6 +47,7 @@ export const alignResampler: StageKind<Config> = {
   references: (config) => ({ vision: config.vision, llm: config.llm }),
   inputs: (config, experiment) => trainingInputs(experiment, { resampler: componentSpec(config.resampler, experiment, ['resampler']) }),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
+  seed: trainingSeed,
   totalSteps: (config) => config.steps,
   selectBy: { metric: 'val/loss', mode: 'min' },
   run,

@@ -13,7 +13,7 @@ import { experimentTokenizer, framesPerExample, trainSources } from './common/ex
 import { contrastiveBatch, type FramesHost } from './common/model-batches.ts';
 import { runTraining } from './common/run-training.ts';
 import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
-import { loopConfigOf, trainingShape } from './common/training-options.ts';
+import { loopConfigOf, trainingSeed, trainingShape } from './common/training-options.ts';
 import { frameValidationSets, validationLosses } from './common/validation.ts';
 import { checkVocab } from './pretrain-lm.ts';
 import type { StageContext, StageExperiment, StageKind } from './types.ts';
@@ -66,6 +66,7 @@ export const pretrainVision: StageKind<Config> = {
   references: () => ({}),
   inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
   datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
+  seed: trainingSeed,
   totalSteps: (config) => config.steps,
   selectBy: { metric: 'val/loss', mode: 'min' },
   run,

@@ -83,6 +83,12 @@ export interface StageKind<C = unknown> {
   inputs?(config: C, experiment: StageExperiment): unknown;
   /** Dataset directories the stage reads; their manifest fingerprints enter the fingerprint. */
   datasets?(config: C, experiment: StageExperiment): string[];
+  /**
+   * The seed the stage's output depends on, in place of the experiment's in the fingerprint (default:
+   * the experiment's). A kind that takes its own `seed:` key returns it here, so that a stage pinned
+   * to a seed is computed once for all trials of a seed sweep.
+   */
+  seed?(config: C, experiment: StageExperiment): number;
   totalSteps(config: C): number;
   /** The metric that ranks this kind's checkpoints for retention (`best`); the runner tags them. */
   selectBy?: { metric: string; mode: 'min' | 'max' };

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildStageGraph } from '../../src/graph/build.ts';
-import { computeFingerprint, SCHEMA_VERSION, writeManifest } from '../../src/data/manifest.ts';
 import { fingerprintGraph } from '../../src/graph/fingerprint.ts';
 import { presetNames } from '../../src/models/presets.ts';
 import { loadSpec } from '../../src/spec/load.ts';
 import { StageKindRegistry } from '../../src/stages/registry.ts';
 import { UserError, formatIssue } from '../../src/util/errors.ts';
+import { emptyDataset } from '../fixtures/empty-dataset.ts';
 import { linreg } from '../fixtures/linreg-kind.ts';
 import { specDir } from '../spec/helpers.ts';
 
@@ -22,13 +23,6 @@ stages:
     init: base
   other: { kind: linreg, steps: 3 }
 `;
-
-/** A valid dataset directory with no shards; returns its fingerprint. */
-function emptyDataset(dir: string, kind: 'image-text' | 'video-text'): string {
-  const fingerprint = computeFingerprint({ kind, schemaVersion: SCHEMA_VERSION, shards: [] });
-  writeManifest(dir, { kind, schemaVersion: SCHEMA_VERSION, name: kind, batchRows: 1, shards: [], totalRows: 0, fingerprint, source: {} });
-  return fingerprint;
-}
 
 function registry(): StageKindRegistry {
   const r = new StageKindRegistry();
@@ -92,15 +86,29 @@ test('the stage name is not part of the fingerprint; the seed and the code versi
   assert.notEqual(a.get('other')!.fingerprint, fingerprintGraph(graphOf(SPEC), { code: 'c2' }).get('other')!.fingerprint);
 });
 
-test("a dataset's manifest fingerprint enters the fingerprint; a missing manifest is an error naming the stage", () => {
+test("a dataset's manifest fingerprint enters the fingerprint; a directory without a manifest is an error naming the stage", () => {
   const dir = specDir({});
   const d1 = emptyDataset(join(dir, 'data', 'd1'), 'image-text');
   emptyDataset(join(dir, 'data', 'd2'), 'video-text');
+  mkdirSync(join(dir, 'data', 'empty'));
   const spec = (d: string) => `name: g\nstages:\n  s: { kind: linreg, steps: 1, dataset: ${join(dir, 'data', d)} }\n`;
   const f1 = fingerprintGraph(graphOf(spec('d1')), { code: 'c' }).get('s')!;
   assert.deepEqual(f1.inputs.datasets, [d1]);
+  assert.deepEqual(f1.missing, []);
   assert.notEqual(f1.fingerprint, fingerprintGraph(graphOf(spec('d2')), { code: 'c' }).get('s')!.fingerprint);
-  assert.throws(() => fingerprintGraph(graphOf(spec('none')), { code: 'c' }), /none: stage s: no dataset\.json here: not a dataset directory/);
+  assert.throws(() => fingerprintGraph(graphOf(spec('empty')), { code: 'c' }), /empty: stage s: no dataset\.json here: not a dataset directory/);
+});
+
+test("a kind's seed hook replaces the experiment seed in the fingerprint: a pinned stage is one cache entry across seeds", () => {
+  const pinned = { ...linreg, kind: 'pinned', seed: () => 0 };
+  const r = registry();
+  r.register(pinned, 'test');
+  const spec = 'name: g\nstages:\n  a: { kind: pinned, steps: 1 }\n  b: { kind: linreg, steps: 1, init: a }\n';
+  const [s0, s5] = loadSpec(join(specDir({ 'g.yaml': spec }), 'g.yaml'), ['seed=0,5']).trials.map((t) => fingerprintGraph(buildStageGraph(t, r), { code: 'c' }));
+  assert.equal(s0.get('a')!.fingerprint, s5.get('a')!.fingerprint);
+  assert.equal(s5.get('a')!.inputs.seed, 0);
+  assert.notEqual(s0.get('b')!.fingerprint, s5.get('b')!.fingerprint);
+  assert.deepEqual([s0.get('b')!.inputs.seed, s5.get('b')!.inputs.seed], [0, 5]);
 });
 
 test("a stage's fingerprint follows the model it reads and no other; a bad model is a positioned error", () => {

@@ -2,20 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.ts';
-import { ASSEMBLY_KINDS, type AssemblyConfigs } from '../../src/models/assembly_config.ts';
+import { ASSEMBLY_KINDS, resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly_config.ts';
 import { initAssembly } from '../../src/models/assembly.ts';
 import { resolveComponent } from '../../src/models/config.ts';
 import { assemblyCosts, vitCost } from '../../src/models/cost.ts';
 import { countParams } from '../../src/models/params.ts';
 import { buildPresetRegistry, findPreset, VIT_PRESETS } from '../../src/models/presets.ts';
 import { summarizeByName } from '../../src/models/summary.ts';
-import { captionBatch, captionTextBatch, frames, tinyConfigs } from './fixtures.ts';
+import { TINY_POOLER_ADAPTER, captionBatch, captionTextBatch, frames, tinyConfigs } from './fixtures.ts';
 import { clipLoss } from '../../src/models/contrastive.ts';
 import { captionLoss } from '../../src/models/vlm.ts';
+import { isVlmConfigs } from '../../src/eval/decode/step-model.ts';
 import { lmForward, lmLogits } from '../../src/models/lm.ts';
 import { weights } from '../../src/models/params.ts';
 
 await initBackend('cpu');
+
+/** Every assembly kind, and the VAdapter with a pooler in front of the TLM (Table 4). */
+const VARIANTS: [string, AssemblyConfigs][] = [...ASSEMBLY_KINDS.map((k): [string, AssemblyConfigs] => [k, tinyConfigs(k)]), ['vadapter+pooler', resolveAssembly('vadapter', TINY_POOLER_ADAPTER)]];
 
 test('vit-b and vit-l land on the published encoder sizes, palm2-tiny on ~108M, vit-g on ~1B', () => {
   const params = (name: string) => summarizeByName(name).params;
@@ -26,8 +30,7 @@ test('vit-b and vit-l land on the published encoder sizes, palm2-tiny on ~108M, 
 });
 
 test('analytic parameter counts equal the initialised parameters, component by component, for every assembly', () => {
-  for (const kind of ASSEMBLY_KINDS) {
-    const configs = tinyConfigs(kind);
+  for (const [kind, configs] of VARIANTS) {
     const { params, components } = initAssembly(configs, 0);
     const costs = assemblyCosts(configs, { frames: 2, promptTokens: 4, captionTokens: 6 });
     assert.deepEqual(Object.keys(costs).sort(), Object.keys(components).sort(), kind);
@@ -64,8 +67,8 @@ function perExampleFlops(c: AssemblyConfigs, shape: { frames: number; promptToke
 
 test('forward FLOPs per example equal the matmul FLOPs the backend runs, for every assembly', async () => {
   const caption = captionBatch(2);
-  for (const kind of ['captioner', 'vadapter', 'perceiver'] as const) {
-    const c = tinyConfigs(kind);
+  for (const [kind, c] of VARIANTS) {
+    if (!isVlmConfigs(c)) continue;
     const { params } = initAssembly(c, 0);
     const measured = await profiledMatmulFlops(() => captionLoss(params, c, caption));
     assert.equal(measured, 2 * perExampleFlops(c, { frames: 2, promptTokens: 4, captionTokens: 6 }), kind);

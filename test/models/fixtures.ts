@@ -15,6 +15,9 @@ export const TINY: AssemblySpec = {
   resampler: { preset: 'resampler-1layer-tiny', queries: 4, heads: 2 },
 };
 
+/** Table 4's pooler arm: the VAdapter with an attentional pooler, not a resampler, in front of the TLM. */
+export const TINY_POOLER_ADAPTER: AssemblySpec = { ...TINY, resampler: undefined };
+
 export const TINY_PERCEIVER: AssemblySpec = { ...TINY, resampler: { preset: 'resampler-tiny', layers: 2, queries: 4, width: 24, hidden: 24, heads: 2 } };
 
 export function tinyConfigs<K extends AssemblyKind>(kind: K): ConfigsOf<K> {

@@ -19,6 +19,15 @@ test('model summary --json of the paper-scale VAdapter: totals add up, ViT and L
   assert.ok(s.flopsPerExample > s.components.vit.flops && s.activationsPerExample > 0);
 });
 
+test("model summary of Table 4's pooler arm: vadapter --pooler puts the pooler, and no resampler or fc_in, in front of the TLM", () => {
+  const r = vadapter(['model', 'summary', 'vadapter', '--pooler', 'pooler', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(s.components), ['vit', 'pooler', 'tlm', 'fc_out', 'llm']);
+  assert.equal(s.components.pooler.params, 2_413_056); // the stage-1 pooler's size over vit-b / palm2-tiny (docs/models.md)
+  assert.equal(s.components.pooler.trainable, s.components.pooler.params);
+});
+
 test('model summary of a preset prints a table; an unknown name suggests the closest', () => {
   const r = vadapter(['model', 'summary', 'vit-l']);
   assert.equal(r.status, 0, r.stderr);

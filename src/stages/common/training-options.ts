@@ -24,3 +24,8 @@ export function loopConfigOf(config: z.output<z.ZodObject<typeof trainingShape>>
   const keys = Object.keys(loopSchema.shape) as (keyof typeof loopSchema.shape)[];
   return loopSchema.parse(Object.fromEntries(keys.map((k) => [k, config[k]])));
 }
+
+/** A training stage's seed (StageKind.seed): its own `seed:` key, else the experiment's. */
+export function trainingSeed(config: { seed?: number }, experiment: { seed: number }): number {
+  return config.seed ?? experiment.seed;
+}
