@@ -13,7 +13,7 @@ import { experimentTokenizer, trainSources } from './common/experiment-data.ts';
 import { lmBatch } from './common/model-batches.ts';
 import { runTraining } from './common/run-training.ts';
 import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
-import { loopConfigOf, trainingShape } from './common/training-options.ts';
+import { loopConfigOf, trainingSeed, trainingShape } from './common/training-options.ts';
 import { textValidationSets, validationLosses } from './common/validation.ts';
 import type { StageContext, StageExperiment, StageKind } from './types.ts';
 
@@ -65,6 +65,7 @@ export const pretrainLm: StageKind<Config> = {
   references: () => ({}),
   inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
   datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
+  seed: trainingSeed,
   totalSteps: (config) => config.steps,
   selectBy: { metric: 'val/loss', mode: 'min' },
   run,
