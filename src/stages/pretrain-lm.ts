@@ -6,7 +6,7 @@ import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import { userError } from '../util/errors.ts';
-import { Rng } from '../util/rng.ts';
+import { Rng, hashString } from '../util/rng.ts';
 import { openTextBatches } from './common/batch-sources.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { experimentTokenizer, trainSources } from './common/experiment-data.ts';
@@ -19,6 +19,10 @@ import type { StageContext, StageExperiment, StageKind } from './types.ts';
 
 const configSchema = z.strictObject({
   model: componentRefSchema, // a key of models: (or an inline block) for the LM
+  // Fraction of training texts written twice (`<bos> t <eos> t <eos>`). A small LM trained on short
+  // captions alone never needs its context; repeats teach it to copy from context, which a frozen LLM
+  // needs in order to use a visual prefix (real LLMs learn this from web text). Default 0: plain text.
+  repeatRate: z.number().min(0).max(1).default(0),
   ...trainingShape,
 });
 type Config = z.output<typeof configSchema>;
@@ -42,7 +46,9 @@ async function run(ctx: StageContext<Config>): Promise<void> {
   const assembly = buildAssembly(configs, Rng.derive(seed, 'init').seed());
   const enc = { tokenizer, maxTokens: config.maxTokens };
   const validation = await textValidationSets(experiment, config.validation, config.batchSize);
-  const loss = (b: { texts: string[] }) => assembly.loss(lmBatch(b.texts, enc));
+  const repeats = (texts: string[]) => texts.map((t) => hashString(`${seed}:${t}`) / 2 ** 32 < config.repeatRate);
+  const loss = (b: { texts: string[] }) => assembly.loss(lmBatch(b.texts, enc, repeats(b.texts)));
+  const heldOut = (b: { texts: string[] }) => assembly.loss(lmBatch(b.texts, enc));
   try {
     await runTraining(ctx, {
       assembly,
@@ -51,7 +57,7 @@ async function run(ctx: StageContext<Config>): Promise<void> {
       openBatches: (position) => openTextBatches({ ...trainSources(experiment), seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
       loss,
       size: (b) => ({ examples: b.texts.length, tokens: b.texts.length * (config.maxTokens + 1) }),
-      periodic: [{ every: config.validateEvery, run: async () => validationLosses(validation, loss, (b) => b.texts.length) }],
+      periodic: [{ every: config.validateEvery, run: async () => validationLosses(validation, heldOut, (b) => b.texts.length) }],
     });
   } finally {
     assembly.dispose();

@@ -77,7 +77,8 @@ interface StepOutcome {
   loss: number;
   gradNorm: number;
   size: BatchSize;
-  dataMs: number;
+  dataMs: number; // waiting for batches
+  computeMs: number; // gradients, clipping and the update: the tensor work
   skipped: boolean;
 }
 
@@ -86,6 +87,7 @@ async function accumulateGradients<B>(task: TrainTask<B>, vars: tf.Variable[], a
   let grads: Map<string, tf.Tensor> | undefined;
   let lossSum = 0;
   let dataMs = 0;
+  let computeMs = 0;
   const size: BatchSize = { examples: 0, tokens: 0 };
   for (let micro = 0; micro < accumulate; micro++) {
     const t0 = performance.now();
@@ -94,12 +96,14 @@ async function accumulateGradients<B>(task: TrainTask<B>, vars: tf.Variable[], a
     const s = task.size(batch);
     size.examples += s.examples;
     size.tokens += s.tokens;
+    const t1 = performance.now();
     const { value, grads: g } = tf.variableGrads(() => tf.tidy(() => tf.div(task.loss(batch), accumulate) as tf.Scalar), vars);
     lossSum += value.dataSync()[0] * accumulate;
     value.dispose();
     grads = mergeGradients(grads, g);
+    computeMs += performance.now() - t1;
   }
-  return { grads: grads ?? new Map<string, tf.Tensor>(), loss: lossSum / accumulate, size, dataMs };
+  return { grads: grads ?? new Map<string, tf.Tensor>(), loss: lossSum / accumulate, size, dataMs, computeMs };
 }
 
 function mergeGradients(into: Map<string, tf.Tensor> | undefined, add: tf.NamedTensorMap): Map<string, tf.Tensor> {
@@ -131,18 +135,20 @@ export class TrainLoop<B> {
   /** One update: gradients, guard, clip, apply. */
   async step(): Promise<StepOutcome> {
     const vars = [...this.trainableParams.values()];
-    const { grads, loss, size, dataMs } = await accumulateGradients(this.task, vars, this.config.accumulate);
+    const { grads, loss, size, dataMs, computeMs } = await accumulateGradients(this.task, vars, this.config.accumulate);
     const named = renameByParameter(grads, this.trainableParams);
+    const t0 = performance.now();
+    const outcome = (gradNorm: number, skipped: boolean): StepOutcome => ({ loss, gradNorm, size, dataMs, computeMs: computeMs + performance.now() - t0, skipped });
     try {
       const gradNorm = clipByGlobalNorm(named, this.config.clipNorm);
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
         if (this.config.onNonFinite === 'stop') throw new NonFiniteLossError(this.position.step + 1, loss, gradNorm);
         this.position.skipped++;
-        return { loss, gradNorm, size, dataMs, skipped: true };
+        return outcome(gradNorm, true);
       }
       const lr = learningRate(this.config.schedule, this.position.step, this.config.steps);
       this.optimizer.apply(this.trainableParams, named, lr);
-      return { loss, gradNorm, size, dataMs, skipped: false };
+      return outcome(gradNorm, false);
     } finally {
       for (const g of named.values()) g.dispose();
       this.position.step++;
@@ -204,6 +210,7 @@ class MetricWindow {
   private examples = 0;
   private tokens = 0;
   private dataMs = 0;
+  private computeMs = 0;
   private start = performance.now();
 
   add(o: StepOutcome): void {
@@ -215,6 +222,7 @@ class MetricWindow {
     this.examples += o.size.examples;
     this.tokens += o.size.tokens;
     this.dataMs += o.dataMs;
+    this.computeMs += o.computeMs;
   }
 
   summary(): Record<string, number> & { 'train/loss': number } {
@@ -224,11 +232,12 @@ class MetricWindow {
       'train/grad_norm': this.n > 0 ? this.normSum / this.n : NaN,
       'train/examples_per_s': this.examples / seconds,
       'train/tokens_per_s': this.tokens / seconds,
-      'train/data_share': this.dataMs / 1000 / seconds,
+      'train/data_share': this.dataMs / 1000 / seconds, // waiting for batches
+      'train/compute_share': this.computeMs / 1000 / seconds, // tensor work; the rest is bookkeeping (logging, measuring, checkpoints)
     };
   }
 
   reset(): void {
-    Object.assign(this, { n: 0, lossSum: 0, normSum: 0, examples: 0, tokens: 0, dataMs: 0, start: performance.now() });
+    Object.assign(this, { n: 0, lossSum: 0, normSum: 0, examples: 0, tokens: 0, dataMs: 0, computeMs: 0, start: performance.now() });
   }
 }

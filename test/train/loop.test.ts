@@ -61,6 +61,10 @@ test('the loop learns a linear regression and leaves frozen parameters alone', a
   [1.5, -2, 0.5, 3].forEach((t, i) => assert.ok(Math.abs(w[i] - t) < 0.05, `w[${i}]=${w[i]}`));
   assert.deepEqual(values(task.params, 'frozen'), [1]);
   assert.ok(logged[0]['train/loss'] > 10 * logged.at(-1)!['train/loss']);
+  for (const m of logged) {
+    assert.ok(m['train/compute_share'] > 0 && m['train/data_share'] >= 0, 'time shares are measured');
+    assert.ok(m['train/compute_share'] + m['train/data_share'] <= 1.0001, 'the shares of one window add up to at most 1');
+  }
   assert.equal(loop.position.step, 300);
   loop.dispose();
   disposeParams(task.params);

@@ -26,7 +26,8 @@ function generationMeasure(ctx: StageContext<CaptionConfig>, assembly: Assembly,
   const e = ctx.config.eval;
   if (!e) return [];
   const sets = duringTrainingSets(e, ctx.experiment);
-  const options = { frames, limit: e.limit, batchSize: ctx.config.batchSize, decoding: { method: 'greedy' as const, maxTokens: e.maxTokens }, signal: ctx.signal };
+  const prompts = { caption: ctx.config.prompt, 'video-caption': ctx.config.prompt }; // captions are asked for as in training
+  const options = { frames, limit: e.limit, batchSize: ctx.config.batchSize, decoding: { method: 'greedy' as const, maxTokens: e.maxTokens }, prompts, signal: ctx.signal };
   return [{ every: e.every, run: async () => metricRecord(await evaluateAssembly(assembly, assembly.configs, tokenizer, sets, options), 'eval/') }];
 }
 

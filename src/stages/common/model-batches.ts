@@ -18,9 +18,9 @@ export interface TextEncoding {
   maxTokens: number;
 }
 
-export function lmBatch(texts: string[], enc: TextEncoding): LmBatch {
-  const seq = encodeSequences(enc.tokenizer, texts, enc.maxTokens);
-  return { ids: idsTensor(seq), mask: maskTensor(seq) }; // [B, maxTokens + 2]
+export function lmBatch(texts: string[], enc: TextEncoding, repeat: boolean[] = []): LmBatch {
+  const seq = encodeSequences(enc.tokenizer, texts, enc.maxTokens, repeat);
+  return { ids: idsTensor(seq), mask: maskTensor(seq) }; // [B, maxTokens + 2], or [B, 2 maxTokens + 3] with repeats
 }
 
 export function contrastiveBatch(host: FramesHost, enc: TextEncoding): ContrastiveBatch {

@@ -56,7 +56,14 @@ export function encodeTargets(tok: TextTokenizer, captions: string[], maxTokens:
   return padIds(captions.map((c) => [...tok.encode(c).slice(0, maxTokens), tok.eosId]), tok.padId, 'right', maxTokens + 1);
 }
 
-/** Whole sequences `<bos> text <eos>` for language-model pretraining and the contrastive text tower. */
-export function encodeSequences(tok: TextTokenizer, texts: string[], maxTokens: number): PaddedIds {
-  return padIds(texts.map((t) => tok.encode(t, { bos: true }).slice(0, maxTokens + 1).concat(tok.eosId)), tok.padId, 'right', maxTokens + 2);
+/**
+ * Whole sequences `<bos> text <eos>` for language-model pretraining and the contrastive text tower;
+ * a text marked in `repeat` is written twice, `<bos> text <eos> text <eos>`.
+ */
+export function encodeSequences(tok: TextTokenizer, texts: string[], maxTokens: number, repeat: boolean[] = []): PaddedIds {
+  const lists = texts.map((t, i) => {
+    const body = [...tok.encode(t).slice(0, maxTokens), tok.eosId];
+    return [tok.bosId, ...body, ...(repeat[i] ? body : [])];
+  });
+  return padIds(lists, tok.padId, 'right', repeat.some(Boolean) ? 2 * maxTokens + 3 : maxTokens + 2);
 }
