@@ -5,6 +5,7 @@ import { formatTable, printJson, printLine } from './output.ts';
 
 interface SummaryArgs {
   name: string;
+  spec?: string;
   json: boolean;
   frames: number;
   promptTokens: number;
@@ -36,12 +37,24 @@ function printHuman(s: ModelSummary): void {
   printLine(`frozen: ${human(s.frozen)} (${s.frozen} parameters)`);
 }
 
+/** The block `models.<name>` of a spec (its first trial). */
+async function specModel(file: string, name: string): Promise<Record<string, unknown>> {
+  const { loadSpec } = await import('../spec/load.ts');
+  const models = loadSpec(file).trials[0].spec.models;
+  const block = models[name];
+  if (block) return block;
+  const { didYouMean, userError } = await import('../util/errors.ts');
+  const hint = didYouMean(name, Object.keys(models));
+  throw userError('unknown_model', `no model "${name}" in models:${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${Object.keys(models).join(', ')}`, { file });
+}
+
 const summaryCommand: CommandModule<object, SummaryArgs> = {
   command: 'summary <name>',
   describe: 'parameters, trainable vs frozen, forward FLOPs and activations per example of an assembly (lm, contrastive, captioner, vadapter, perceiver) or a ViT/LM preset',
   builder: (y) => {
     let b = y
-      .positional('name', { type: 'string', demandOption: true, describe: 'assembly kind or preset name' })
+      .positional('name', { type: 'string', demandOption: true, describe: 'assembly kind or preset name; with --spec, a key of the spec\'s models: block' })
+      .option('spec', { type: 'string', describe: 'an experiment spec whose models: block defines <name> (preset + overrides)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
       .option('frames', { type: 'number', default: 8, describe: 'frames per example' })
       .option('prompt-tokens', { type: 'number', default: 8, describe: 'prompt tokens around the visual tokens' })
@@ -53,8 +66,9 @@ const summaryCommand: CommandModule<object, SummaryArgs> = {
   },
   handler: async (args) => {
     const presets = Object.fromEntries(COMPONENT_OPTIONS.map((c) => [c, args[c]]));
-    const { summarizeByName } = await import('../models/summary.ts');
-    const summary = summarizeByName(args.name, presets, { frames: args.frames, promptTokens: args.promptTokens, captionTokens: args.captionTokens });
+    const { summarizeByName, summarizeComponent } = await import('../models/summary.ts');
+    const shape = { frames: args.frames, promptTokens: args.promptTokens, captionTokens: args.captionTokens };
+    const summary = args.spec ? summarizeComponent(args.name, await specModel(args.spec, args.name), shape) : summarizeByName(args.name, presets, shape);
     if (args.json) printJson(summary);
     else printHuman(summary);
   },

@@ -2,7 +2,7 @@
 // example, for an assembly or a single preset, computed from configs (see cost.ts for conventions).
 import { FROZEN_COMPONENTS, unusedParams } from './assembly.ts';
 import { ASSEMBLY_KINDS, type AssemblyConfigs, type AssemblyKind, resolveAssembly } from './assembly_config.ts';
-import { resolveComponent } from './config.ts';
+import { resolveComponent, type ComponentSpec } from './config.ts';
 import { assemblyCosts, lmCost, type ExampleShape, vitCost } from './cost.ts';
 import { findPreset, presetNames } from './presets.ts';
 import { didYouMean, userError } from '../util/errors.ts';
@@ -47,16 +47,22 @@ export function summarizeAssembly(c: AssemblyConfigs, shape: ExampleShape = DEFA
 
 /** A ViT or LM preset on its own, every parameter trainable (as in its pretraining stage). */
 export function summarizePreset(name: string, shape: ExampleShape = DEFAULT_SHAPE): ModelSummary {
-  const preset = findPreset(name);
+  return summarizeComponent(name, { preset: name }, shape);
+}
+
+/** A ViT or LM component written as a spec writes it (`{preset, ...overrides}`), every parameter trainable. */
+export function summarizeComponent(name: string, spec: ComponentSpec, shape: ExampleShape = DEFAULT_SHAPE): ModelSummary {
+  if (spec.preset === undefined) throw userError('bad_arguments', `model "${name}" names no preset, so its kind (vit or lm) is unknown`);
+  const preset = findPreset(spec.preset);
   if (preset.kind === 'vit') {
-    const cost = vitCost(resolveComponent('vit', { preset: name }), shape.frames);
+    const cost = vitCost(resolveComponent('vit', spec, {}, [name]), shape.frames);
     return total(name, shape, { vit: { ...cost, trainable: cost.params } });
   }
   if (preset.kind === 'lm') {
-    const cost = lmCost(resolveComponent('lm', { preset: name }), shape.captionTokens, shape.captionTokens);
+    const cost = lmCost(resolveComponent('lm', spec, {}, [name]), shape.captionTokens, shape.captionTokens);
     return total(name, shape, { lm: { ...cost, trainable: cost.params } });
   }
-  throw userError('bad_arguments', `"${name}" is a ${preset.kind} preset, whose widths come from the components around it: summarize an assembly, e.g. \`vadapter model summary ${preset.kind === 'pooler' ? 'captioner --pooler' : preset.config.width ? 'perceiver --resampler' : 'vadapter --resampler'} ${name}\``);
+  throw userError('bad_arguments', `"${name}" is a ${preset.kind}, whose widths come from the components around it: summarize an assembly, e.g. \`vadapter model summary ${preset.kind === 'pooler' ? 'captioner --pooler' : preset.config.width ? 'perceiver --resampler' : 'vadapter --resampler'} ${spec.preset}\``);
 }
 
 /** The paper's sizes, used for components a summary request leaves out. */

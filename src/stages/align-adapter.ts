@@ -4,19 +4,16 @@
 // stage (language only) — or, without one (or null), from random init (the paper's Table 3 arms).
 // `resampler:` naming a pooler preset puts a new attentional pooler there instead (Table 4).
 import { z } from 'zod';
-import { initBackend } from '../backend/index.ts';
-import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly } from '../models/assembly_config.ts';
 import { presetNames } from '../models/presets.ts';
-import { Rng } from '../util/rng.ts';
 import { userError } from '../util/errors.ts';
 import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
-import { trainingSeed } from './common/training-options.ts';
-import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
+import { trainingKind, withAssembly } from './common/training-kind.ts';
+import type { StageContext, StageExperiment, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
@@ -40,9 +37,8 @@ function ownSpecs(config: Config, experiment: StageExperiment) {
   };
 }
 
-async function run(ctx: StageContext<Config>): Promise<void> {
+async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  await initBackend(experiment.backend);
   const vision = ctx.upstream.vision as UpstreamRef;
   const llm = ctx.upstream.llm as UpstreamRef;
   const adapter = ctx.upstream.adapter as UpstreamRef | undefined;
@@ -57,28 +53,22 @@ async function run(ctx: StageContext<Config>): Promise<void> {
     adapterMask: config.adapterMask,
     decoderMask: config.decoderMask,
   }, []);
-  const assembly = buildAssembly(configs, Rng.derive(config.seed ?? experiment.seed, 'init').seed());
-  try {
+  await withAssembly(configs, seed, async (assembly) => {
     const sources = {
       vit: loadFromUpstream(assembly, vision, 'vit'),
       llm: loadFromUpstream(assembly, llm, 'llm', 'lm'),
       ...(adapter ? { tlm: loadFromUpstream(assembly, adapter, 'tlm', tlmFrom) } : {}),
     };
     await trainOnCaptions(ctx, assembly, sources);
-  } finally {
-    assembly.dispose();
-  }
+  });
 }
 
-export const alignAdapter: StageKind<Config> = {
+export const alignAdapter = trainingKind<Config>({
   kind: 'align-adapter',
   describe: 'progressive stage 2 (PaLM2-VAdapter): frozen ViT -> resampler (or pooler) -> TLM -> frozen LLM (trains it, the TLM, FCs)',
   configSchema,
   references: (config) => ({ vision: config.vision, llm: config.llm, ...(config.adapter ? { adapter: config.adapter } : {}) }),
   inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
-  seed: trainingSeed,
-  totalSteps: (config) => config.steps,
-  selectBy: { metric: 'val/loss', mode: 'min' },
-  run,
-};
+  train,
+});

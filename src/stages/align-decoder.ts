@@ -2,18 +2,15 @@
 // pooler -> TLM generating the caption; trains the pooler and the TLM. The TLM starts from a
 // language-only pretrain-lm stage (`decoder:`) or, without one, from random init (Table 3's arms).
 import { z } from 'zod';
-import { initBackend } from '../backend/index.ts';
-import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly } from '../models/assembly_config.ts';
-import { Rng } from '../util/rng.ts';
 import { userError } from '../util/errors.ts';
 import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
-import { trainingSeed } from './common/training-options.ts';
-import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
+import { trainingKind, withAssembly } from './common/training-kind.ts';
+import type { StageContext, StageExperiment, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
@@ -31,9 +28,8 @@ function ownSpecs(config: Config, experiment: StageExperiment) {
   };
 }
 
-async function run(ctx: StageContext<Config>): Promise<void> {
+async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  await initBackend(experiment.backend);
   const vision = ctx.upstream.vision as UpstreamRef;
   const decoder = ctx.upstream.decoder as UpstreamRef | undefined;
   if (decoder && decoder.kind !== 'pretrain-lm') throw userError('wrong_upstream', `decoder: "${decoder.stage}" is a ${decoder.kind} stage; expected pretrain-lm`, { path: ['decoder'] });
@@ -44,24 +40,18 @@ async function run(ctx: StageContext<Config>): Promise<void> {
     pooler: specs.pooler,
     decoderMask: config.decoderMask,
   }, []);
-  const assembly = buildAssembly(configs, Rng.derive(config.seed ?? experiment.seed, 'init').seed());
-  try {
+  await withAssembly(configs, seed, async (assembly) => {
     const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), ...(decoder ? { tlm: loadFromUpstream(assembly, decoder, 'tlm', 'lm') } : {}) };
     await trainOnCaptions(ctx, assembly, sources);
-  } finally {
-    assembly.dispose();
-  }
+  });
 }
 
-export const alignDecoder: StageKind<Config> = {
+export const alignDecoder = trainingKind<Config>({
   kind: 'align-decoder',
   describe: 'progressive stage 1: frozen ViT -> attentional pooler -> TLM as caption decoder (trains pooler + TLM)',
   configSchema,
   references: (config) => ({ vision: config.vision, ...(config.decoder ? { decoder: config.decoder } : {}) }),
   inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
-  seed: trainingSeed,
-  totalSteps: (config) => config.steps,
-  selectBy: { metric: 'val/loss', mode: 'min' },
-  run,
-};
+  train,
+});

@@ -1,17 +1,14 @@
 // align-resampler: the baseline. A Flamingo perceiver resampler (every Table 1 switch configurable)
 // is the whole adapter: frozen ViT -> [FC] -> resampler -> FC -> frozen LLM.
 import { z } from 'zod';
-import { initBackend } from '../backend/index.ts';
-import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly } from '../models/assembly_config.ts';
-import { Rng } from '../util/rng.ts';
 import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
-import { trainingSeed } from './common/training-options.ts';
-import type { StageContext, StageKind, UpstreamRef } from './types.ts';
+import { trainingKind, withAssembly } from './common/training-kind.ts';
+import type { StageContext, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
@@ -20,9 +17,8 @@ const configSchema = z.strictObject({
 });
 type Config = z.output<typeof configSchema>;
 
-async function run(ctx: StageContext<Config>): Promise<void> {
+async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  await initBackend(experiment.backend);
   const vision = ctx.upstream.vision as UpstreamRef;
   const llm = ctx.upstream.llm as UpstreamRef;
   const configs = resolveAssembly('perceiver', {
@@ -31,24 +27,18 @@ async function run(ctx: StageContext<Config>): Promise<void> {
     resampler: componentSpec(config.resampler, experiment, ['resampler']),
     decoderMask: config.decoderMask,
   }, []);
-  const assembly = buildAssembly(configs, Rng.derive(config.seed ?? experiment.seed, 'init').seed());
-  try {
+  await withAssembly(configs, seed, async (assembly) => {
     const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), llm: loadFromUpstream(assembly, llm, 'llm', 'lm') };
     await trainOnCaptions(ctx, assembly, sources);
-  } finally {
-    assembly.dispose();
-  }
+  });
 }
 
-export const alignResampler: StageKind<Config> = {
+export const alignResampler = trainingKind<Config>({
   kind: 'align-resampler',
   describe: 'baseline: frozen ViT -> perceiver resampler (+FC) -> frozen LLM (trains the resampler and FCs)',
   configSchema,
   references: (config) => ({ vision: config.vision, llm: config.llm }),
   inputs: (config, experiment) => trainingInputs(experiment, { resampler: componentSpec(config.resampler, experiment, ['resampler']) }),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
-  seed: trainingSeed,
-  totalSteps: (config) => config.steps,
-  selectBy: { metric: 'val/loss', mode: 'min' },
-  run,
-};
+  train,
+});

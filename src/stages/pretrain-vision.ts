@@ -2,8 +2,6 @@
 // vision encoder exists without downloading CoCa weights. The text tower is discarded afterwards;
 // downstream stages load `vit.*` from this stage's checkpoint.
 import { z } from 'zod';
-import { initBackend } from '../backend/index.ts';
-import { buildAssembly } from '../models/assembly.ts';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
 import type { TrainBatch } from '../data/train-stream.ts';
 import { Rng } from '../util/rng.ts';
@@ -13,10 +11,11 @@ import { experimentTokenizer, framesPerExample, trainSources } from './common/ex
 import { contrastiveBatch, type FramesHost } from './common/model-batches.ts';
 import { runTraining } from './common/run-training.ts';
 import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
-import { loopConfigOf, trainingSeed, trainingShape } from './common/training-options.ts';
-import { frameValidationSets, validationLosses } from './common/validation.ts';
+import { trainingKind, withAssembly } from './common/training-kind.ts';
+import { loopConfigOf, trainingShape } from './common/training-options.ts';
+import { frameValidationSets, validationMeasure } from './common/validation.ts';
 import { checkVocab } from './pretrain-lm.ts';
-import type { StageContext, StageExperiment, StageKind } from './types.ts';
+import type { StageContext, StageExperiment } from './types.ts';
 
 const configSchema = z.strictObject({
   model: componentRefSchema.default('vit'), // the ViT: a key of models: or an inline block
@@ -32,19 +31,16 @@ function assemblyConfigs(config: Config, experiment: StageExperiment) {
   return resolveAssembly('contrastive', { vit, text, embedDim: config.embedDim }, []) as ConfigsOf<'contrastive'>;
 }
 
-async function run(ctx: StageContext<Config>): Promise<void> {
+async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  await initBackend(experiment.backend);
-  const seed = config.seed ?? experiment.seed;
   const configs = assemblyConfigs(config, experiment);
   const tokenizer = experimentTokenizer(experiment);
   checkVocab(configs.text.vocab, tokenizer, ['text', 'vocab']);
-  const assembly = buildAssembly(configs, Rng.derive(seed, 'init').seed());
   const size = { frames: framesPerExample(experiment), image: configs.vit.image };
   const enc = { tokenizer, maxTokens: config.maxTokens };
   const validation = await frameValidationSets(experiment, config.validation, size, config.batchSize);
-  const loss = (b: FramesHost) => assembly.loss(contrastiveBatch(b, enc));
-  try {
+  await withAssembly(configs, seed, async (assembly) => {
+    const loss = (b: FramesHost) => assembly.loss(contrastiveBatch(b, enc));
     await runTraining<TrainBatch>(ctx, {
       assembly,
       sources: {},
@@ -52,22 +48,17 @@ async function run(ctx: StageContext<Config>): Promise<void> {
       openBatches: (position) => openFrameBatches({ ...trainSources(experiment), ...size, seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
       loss,
       size: (b) => ({ examples: b.captions.length, tokens: b.captions.length * (config.maxTokens + 1) }),
-      periodic: [{ every: config.validateEvery, run: async () => validationLosses(validation, loss, (b) => b.captions.length) }],
+      periodic: [validationMeasure(config.validateEvery, validation, loss, (b) => b.captions.length)],
     });
-  } finally {
-    assembly.dispose();
-  }
+  });
 }
 
-export const pretrainVision: StageKind<Config> = {
+export const pretrainVision = trainingKind<Config>({
   kind: 'pretrain-vision',
   describe: 'train a ViT contrastively against captions (CLIP-style), the frozen vision encoder of later stages',
   configSchema,
   references: () => ({}),
   inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
   datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
-  seed: trainingSeed,
-  totalSteps: (config) => config.steps,
-  selectBy: { metric: 'val/loss', mode: 'min' },
-  run,
-};
+  train,
+});

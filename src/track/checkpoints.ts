@@ -17,17 +17,7 @@ export interface CheckpointRecord {
   createdAt: string;
 }
 
-export interface NewCheckpoint {
-  fingerprint: string;
-  step: number;
-  path: string;
-  files: string[];
-  sha256: string;
-  bytes: number;
-  score: number | null;
-  scoreMode: 'min' | 'max' | null;
-  tags: string[];
-}
+export type NewCheckpoint = Omit<CheckpointRecord, 'id' | 'createdAt'>;
 
 /** Record (or re-record, after a replay) a checkpoint, and move the `last` / `best` tags. */
 export function recordCheckpoint(db: Db, c: NewCheckpoint): CheckpointRecord {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { Dataset } from '../../src/data/dataset.ts';
 import { writeDataset, type WriterOptions } from '../../src/data/writer.ts';
 import type { Row } from '../../src/data/schema.ts';
 
@@ -37,4 +38,13 @@ export async function writeImageText(dir: string, n: number, options: Partial<Wr
   }
   await writeDataset(dir, { kind: 'image-text', name: 'test', batchRows: 4, shardRows: 8, ...options }, rows);
   return rows;
+}
+
+/** Every row of the dataset in `dir`, in stored order. */
+export async function readRows(dir: string): Promise<Row[]> {
+  const ds = await Dataset.open(dir);
+  const out: Row[] = [];
+  for await (const r of ds.rows()) out.push(r);
+  await ds.close();
+  return out;
 }

@@ -2,18 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Dataset } from '../../src/data/dataset.ts';
 import { importCoco } from '../../src/data/import/coco.ts';
-import type { Row } from '../../src/data/schema.ts';
-import { solidImage, tempDir } from './helpers.ts';
-
-async function rows(dir: string): Promise<Row[]> {
-  const ds = await Dataset.open(dir);
-  const out = [];
-  for await (const r of ds.rows()) out.push(r);
-  await ds.close();
-  return out;
-}
+import { readRows as rows, solidImage, tempDir } from './helpers.ts';
 
 /** A COCO-style folder: three images (JPEG, PNG, JPEG), captions for the first two. */
 async function cocoFixture(dir: string, annotations?: unknown[]) {

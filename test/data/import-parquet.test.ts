@@ -4,18 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Binary, Int32, Table, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import { Dataset } from '../../src/data/dataset.ts';
 import { importParquet } from '../../src/data/import/parquet.ts';
-import type { Row } from '../../src/data/schema.ts';
-import { solidImage, tempDir } from './helpers.ts';
-
-async function rows(dir: string): Promise<Row[]> {
-  const ds = await Dataset.open(dir);
-  const out = [];
-  for await (const r of ds.rows()) out.push(r);
-  await ds.close();
-  return out;
-}
+import { readRows as rows, solidImage, tempDir } from './helpers.ts';
 
 /** Write columns as a Parquet file (row groups of `groupRows`) with parquet-wasm's writer. */
 function writeParquet(file: string, columns: Record<string, Vector>, groupRows = 2): void {

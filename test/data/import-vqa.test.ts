@@ -2,18 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Dataset } from '../../src/data/dataset.ts';
 import { importVqa } from '../../src/data/import/vqa.ts';
-import type { Row } from '../../src/data/schema.ts';
-import { solidImage, tempDir } from './helpers.ts';
-
-async function rows(dir: string): Promise<Row[]> {
-  const ds = await Dataset.open(dir);
-  const out = [];
-  for await (const r of ds.rows()) out.push(r);
-  await ds.close();
-  return out;
-}
+import { readRows as rows, solidImage, tempDir } from './helpers.ts';
 
 const tenAnswers = (a: string, other: string) => Array.from({ length: 10 }, (_, i) => ({ answer: i < 8 ? a : other, answer_confidence: 'yes', answer_id: i + 1 }));
 

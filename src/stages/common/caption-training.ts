@@ -10,8 +10,8 @@ import { experimentTokenizer, framesPerExample, trainSources } from './experimen
 import { captionBatch, type FramesHost } from './model-batches.ts';
 import { runTraining } from './run-training.ts';
 import type { ComponentSource } from './train-checkpoint.ts';
-import { loopConfigOf, type trainingShape } from './training-options.ts';
-import { frameValidationSets, validationLosses } from './validation.ts';
+import { loopConfigOf, trainingSeed, type trainingShape } from './training-options.ts';
+import { frameValidationSets, validationMeasure } from './validation.ts';
 import { checkVocab } from '../pretrain-lm.ts';
 import type { z } from 'zod';
 import type { TextTokenizer } from '../../data/tokenizer.ts';
@@ -33,7 +33,7 @@ function generationMeasure(ctx: StageContext<CaptionConfig>, assembly: Assembly,
 
 export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly: Assembly, sources: Record<string, ComponentSource>): Promise<void> {
   const { config, experiment } = ctx;
-  const seed = config.seed ?? experiment.seed;
+  const seed = trainingSeed(config, experiment);
   const configs = assembly.configs as VlmConfigs;
   const tokenizer = experimentTokenizer(experiment);
   checkVocab((configs.kind === 'captioner' ? configs.tlm : configs.llm).vocab, tokenizer, ['vocab']);
@@ -49,6 +49,6 @@ export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly
     openBatches: (position) => openFrameBatches({ ...trainSources(experiment), ...size, seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
     loss,
     size: (b) => ({ examples: b.captions.length, tokens: b.captions.length * (config.maxTokens + 1) }),
-    periodic: [{ every: config.validateEvery, run: async () => validationLosses(validation, loss, (b) => b.captions.length) }, ...periodicEval],
+    periodic: [validationMeasure(config.validateEvery, validation, loss, (b) => b.captions.length), ...periodicEval],
   });
 }

@@ -2,6 +2,7 @@
 // caption) of caption-eval sets, read once and scored every `validateEvery` steps without gradients.
 // Keys: `val/<set>/loss` per set and `val/loss` over all of them (the convergence curve).
 import * as tf from '@tensorflow/tfjs-core';
+import type { PeriodicMeasure } from '../../train/loop.ts';
 import { stackFrames } from '../../data/batch.ts';
 import { captionEvalExamples, readEvalRows } from '../../data/eval-sets.ts';
 import { readManifest } from '../../data/manifest.ts';
@@ -59,7 +60,7 @@ export async function textValidationSets(experiment: StageExperiment, o: Validat
 }
 
 /** Mean loss per set (batches weighted by their size) and over all sets. */
-export function validationLosses<B>(sets: ValidationSet<B>[], loss: (batch: B) => tf.Scalar, sizeOf: (batch: B) => number): Record<string, number> {
+function validationLosses<B>(sets: ValidationSet<B>[], loss: (batch: B) => tf.Scalar, sizeOf: (batch: B) => number): Record<string, number> {
   const out: Record<string, number> = {};
   let total = 0;
   let count = 0;
@@ -76,4 +77,9 @@ export function validationLosses<B>(sets: ValidationSet<B>[], loss: (batch: B) =
   }
   if (count > 0) out['val/loss'] = total / count;
   return out;
+}
+
+/** The held-out loss as a periodic measure of the training loop. */
+export function validationMeasure<B>(every: number, sets: ValidationSet<B>[], loss: (batch: B) => tf.Scalar, sizeOf: (batch: B) => number): PeriodicMeasure {
+  return { every, run: async () => validationLosses(sets, loss, sizeOf) };
 }
