@@ -17,7 +17,7 @@ const TRAINING = ['vision', 'llm', 'tlm', 'stage1', 'vadapter', 'baseline'];
 const BATCH = 16; // the quickstart's batch size
 
 function overrides(steps: number): string[] {
-  return TRAINING.flatMap((s) => [`stages.${s}.steps=${steps}`, `+stages.${s}.logEvery=${Math.max(1, steps / 4)}`, `+stages.${s}.validateEvery=${steps * 10}`]).concat(
+  return TRAINING.flatMap((s) => [`stages.${s}.steps=${steps}`, `++stages.${s}.logEvery=${Math.max(1, steps / 4)}`, `++stages.${s}.validateEvery=${steps * 10}`]).concat(
     ['vadapter', 'baseline'].map((s) => `stages.${s}.eval.every=${steps * 10}`),
     ['stages.eval.limit=1'],
   );
