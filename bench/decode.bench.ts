@@ -48,11 +48,12 @@ async function run(ctx: BenchContext): Promise<void> {
     const a = buildAssembly(configs, 0);
     const batch = promptBatch(configs.vit.image);
     const o = { method: 'greedy' as const, maxTokens: TOKENS, stopIds: [] };
-    const cases: [string, () => Hypothesis[]][] = [
+    const cases: [string, () => Promise<Hypothesis[]>][] = [
       ['KV cache', () => decode(vlmStepModel(a.params, configs, batch), o)],
       ['full re-forwarding', () => decode(reforwarding(a.params, configs, batch), o)],
     ];
-    const same = cases[0][1]().map((h) => h.ids.join()).join() === cases[1][1]().map((h) => h.ids.join()).join();
+    const tokens = async (i: number) => (await cases[i][1]()).map((h) => h.ids.join()).join();
+    const same = (await tokens(0)) === (await tokens(1));
     const times = [];
     for (const [label, f] of cases) {
       const t = await timeSteps(f, ctx.quick ? { warmup: 0, minSteps: 1, minSeconds: 0 } : { warmup: 1, minSteps: 3, minSeconds: 3 });

@@ -9,10 +9,10 @@ export interface StepRun extends Timing {
 }
 
 /** One training step (forward, backward, AdamW); returns the loss before the update. */
-function trainStep(params: Params, opt: AdamW, batch: ReturnType<typeof makeBatch>): number {
+async function trainStep(params: Params, opt: AdamW, batch: ReturnType<typeof makeBatch>): Promise<number> {
   const { value, grads } = tf.variableGrads(() => loss(params, batch.inputs, batch.targets));
   opt.apply(params, grads);
-  const lossValue = value.dataSync()[0];
+  const lossValue = (await value.data())[0];
   tf.dispose([value, ...Object.values(grads)]);
   return lossValue;
 }
@@ -23,7 +23,7 @@ export async function runSteps(plan: TimingPlan, profile?: (step: () => void) =>
   const opt = new AdamW(params);
   const batch = makeBatch();
   try {
-    const firstLoss = trainStep(params, opt, batch);
+    const firstLoss = await trainStep(params, opt, batch);
     const timing = await timeSteps(() => trainStep(params, opt, batch), { ...plan, warmup: Math.max(0, plan.warmup - 1) });
     if (profile) await profile(() => trainStep(params, opt, batch));
     return { ...timing, firstLoss };

@@ -1,7 +1,7 @@
 // Text generation for evaluation: greedy decoding (the paper's) or beam search over a VLM
 // assembly's decoder, batched, with the visual prefix and prompt run once and a KV cache after.
 //
-//   const hyps = generate(assembly.params, configs, promptBatch, { method: 'greedy', maxTokens: 24, stopIds: [tok.eosId] });
+//   const hyps = await generate(assembly.params, configs, promptBatch, { method: 'greedy', maxTokens: 24, stopIds: [tok.eosId] });
 //   hyps[i].ids -> tok.decode(hyps[i].ids)
 import type { Params } from '../models/params.ts';
 import type { PromptBatch, VlmConfigs } from '../models/vlm.ts';
@@ -19,13 +19,13 @@ export interface DecodingOptions extends StopOptions {
 }
 
 /** Decode every example of a step model with the chosen method. */
-export function decode<S>(model: StepModel<S>, o: DecodingOptions): Hypothesis[] {
+export function decode<S>(model: StepModel<S>, o: DecodingOptions): Promise<Hypothesis[]> {
   const stop = { maxTokens: o.maxTokens, stopIds: o.stopIds };
   if (o.method === 'greedy') return greedyDecode(model, stop);
   return beamSearch(model, { ...stop, beams: o.beams ?? 4, lengthPenalty: o.lengthPenalty ?? 0 });
 }
 
 /** Generate a continuation of each prompt of `batch` (frames, left-padded prompts) with a VLM assembly. */
-export function generate(params: Params, configs: VlmConfigs, batch: PromptBatch, o: DecodingOptions): Hypothesis[] {
+export function generate(params: Params, configs: VlmConfigs, batch: PromptBatch, o: DecodingOptions): Promise<Hypothesis[]> {
   return decode(vlmStepModel(params, configs, batch), o);
 }

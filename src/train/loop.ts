@@ -98,7 +98,7 @@ async function accumulateGradients<B>(task: TrainTask<B>, vars: tf.Variable[], a
     size.tokens += s.tokens;
     const t1 = performance.now();
     const { value, grads: g } = tf.variableGrads(() => tf.tidy(() => tf.div(task.loss(batch), accumulate) as tf.Scalar), vars);
-    lossSum += value.dataSync()[0] * accumulate;
+    lossSum += (await value.data())[0] * accumulate; // read asynchronously: GPU backends have no synchronous readback in Node
     value.dispose();
     grads = mergeGradients(grads, g);
     computeMs += performance.now() - t1;
@@ -140,7 +140,7 @@ export class TrainLoop<B> {
     const t0 = performance.now();
     const outcome = (gradNorm: number, skipped: boolean): StepOutcome => ({ loss, gradNorm, size, dataMs, computeMs: computeMs + performance.now() - t0, skipped });
     try {
-      const gradNorm = clipByGlobalNorm(named, this.config.clipNorm);
+      const gradNorm = await clipByGlobalNorm(named, this.config.clipNorm);
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
         if (this.config.onNonFinite === 'stop') throw new NonFiniteLossError(this.position.step + 1, loss, gradNorm);
         this.position.skipped++;

@@ -16,16 +16,16 @@ export interface LoopSnapshot {
   position: LoopPosition;
 }
 
-function toHost(t: tf.Tensor): HostTensor {
-  return { shape: t.shape.slice(), data: t.dataSync() as Float32Array };
+export async function toHost(t: tf.Tensor): Promise<HostTensor> {
+  return { shape: t.shape.slice(), data: (await t.data()) as Float32Array };
 }
 
-export function snapshotLoop<B>(loop: TrainLoop<B>): LoopSnapshot {
+export async function snapshotLoop<B>(loop: TrainLoop<B>): Promise<LoopSnapshot> {
   const params = new Map<string, HostTensor>();
-  for (const name of loop.task.trainable) params.set(name, toHost(mustGet(loop.task.params, name)));
+  for (const name of loop.task.trainable) params.set(name, await toHost(mustGet(loop.task.params, name)));
   const moments = new Map<string, HostTensor>();
-  for (const [name, m] of loop.optimizer.state.m) moments.set(`m.${name}`, toHost(m));
-  for (const [name, v] of loop.optimizer.state.v) moments.set(`v.${name}`, toHost(v));
+  for (const [name, m] of loop.optimizer.state.m) moments.set(`m.${name}`, await toHost(m));
+  for (const [name, v] of loop.optimizer.state.v) moments.set(`v.${name}`, await toHost(v));
   return { params, moments, optimizerStep: loop.optimizer.state.step, position: { ...loop.position } };
 }
 

@@ -63,18 +63,18 @@ function rescore(a: { params: Params }, configs: VlmConfigs, row: number, h: Hyp
   }, 0);
 }
 
-function run(a: { params: Params }, configs: VlmConfigs, o: DecodingOptions): Hypothesis[] {
+async function run(a: { params: Params }, configs: VlmConfigs, o: DecodingOptions): Promise<Hypothesis[]> {
   const batch = promptBatch([0, 1, 2]);
   const before = tf.memory().numTensors;
-  const out = generate(a.params, configs, batch, o);
+  const out = await generate(a.params, configs, batch, o);
   assert.equal(tf.memory().numTensors, before, `${o.method}: no tensor is left behind`);
   tf.dispose(Object.values(batch));
   return out;
 }
 
 /** A stop token that ends example 0 within its first 3 tokens while another example is still going. */
-function stopTokenFor(a: { params: Params }, configs: VlmConfigs): number {
-  const free = run(a, configs, { method: 'greedy', maxTokens: 6, stopIds: [] });
+async function stopTokenFor(a: { params: Params }, configs: VlmConfigs): Promise<number> {
+  const free = await run(a, configs, { method: 'greedy', maxTokens: 6, stopIds: [] });
   const stop = free[0].ids[2];
   const firstStop = (h: Hypothesis) => h.ids.indexOf(stop);
   assert.ok(free.some((h) => firstStop(h) === -1 || firstStop(h) > firstStop(free[0])), 'the chosen stop token must leave another example running');
@@ -82,12 +82,12 @@ function stopTokenFor(a: { params: Params }, configs: VlmConfigs): number {
 }
 
 for (const kind of ['vadapter', 'captioner'] as const) {
-  test(`${kind}: batched greedy with a KV cache and left-padded prompts = the arg-max chain by full re-forwarding; beam k=1 = greedy`, () => {
+  test(`${kind}: batched greedy with a KV cache and left-padded prompts = the arg-max chain by full re-forwarding; beam k=1 = greedy`, async () => {
     const configs = tinyConfigs(kind);
     const a = buildAssembly(configs, 3);
-    const stop = stopTokenFor(a, configs);
+    const stop = await stopTokenFor(a, configs);
     const o = { maxTokens: 6, stopIds: [stop] };
-    const greedy = run(a, configs, { method: 'greedy', ...o });
+    const greedy = await run(a, configs, { method: 'greedy', ...o });
     assert.ok(greedy[0].stopped && !greedy.every((h) => h.stopped && h.ids.length === greedy[0].ids.length), 'examples stop at different steps');
     greedy.forEach((h, row) => {
       const want = referenceGreedy(a, configs, row, o);
@@ -95,20 +95,20 @@ for (const kind of ['vadapter', 'captioner'] as const) {
       assert.equal(h.stopped, want.stopped);
       assert.ok(Math.abs(h.logProb - want.logProb) < 1e-4, `example ${row}: log-prob ${h.logProb} vs ${want.logProb}`);
     });
-    const beam1 = run(a, configs, { method: 'beam', beams: 1, ...o });
+    const beam1 = await run(a, configs, { method: 'beam', beams: 1, ...o });
     assert.deepEqual(beam1.map((h) => [h.ids, h.stopped]), greedy.map((h) => [h.ids, h.stopped]));
     beam1.forEach((h, i) => assert.ok(Math.abs(h.logProb - greedy[i].logProb) < 1e-5));
     a.dispose();
   });
 }
 
-test('beam search over the KV cache: reported log-probs equal full re-forwarding, and are >= greedy', () => {
+test('beam search over the KV cache: reported log-probs equal full re-forwarding, and are >= greedy', async () => {
   const configs = tinyConfigs('perceiver');
   const a = buildAssembly(configs, 5);
-  const stop = stopTokenFor(a, configs);
+  const stop = await stopTokenFor(a, configs);
   const o = { maxTokens: 5, stopIds: [stop] };
-  const greedy = run(a, configs, { method: 'greedy', ...o });
-  const beam = run(a, configs, { method: 'beam', beams: 3, ...o });
+  const greedy = await run(a, configs, { method: 'greedy', ...o });
+  const beam = await run(a, configs, { method: 'beam', beams: 3, ...o });
   beam.forEach((h, row) => {
     const rescored = rescore(a, configs, row, h, stop);
     assert.ok(Math.abs(h.logProb - rescored) < 1e-4, `example ${row}: ${h.logProb} vs re-forwarded ${rescored}`);
@@ -133,18 +133,18 @@ function bigram(examples: number): StepModel<tf.Tensor> {
   return { start: () => tf.tidy(() => step(tf.fill([examples], 1, 'int32'))), next: (ids) => tf.tidy(() => step(ids)) };
 }
 
-test('on a bigram model where greedy is short-sighted, beam search finds the better sequence; a length penalty favours the longer one', () => {
+test('on a bigram model where greedy is short-sighted, beam search finds the better sequence; a length penalty favours the longer one', async () => {
   const o = { maxTokens: 5, stopIds: [2] };
   const lp = (...ps: number[]) => ps.reduce((s, p) => s + Math.log(p), 0);
-  const greedy = decode(bigram(2), { method: 'greedy', ...o });
+  const greedy = await decode(bigram(2), { method: 'greedy', ...o });
   assert.deepEqual(greedy[0].ids, [3, 5]); // A C: .55 * .6 * .99
   assert.ok(Math.abs(greedy[0].logProb - lp(0.55, 0.6, 0.99)) < 1e-5);
-  const beam = decode(bigram(2), { method: 'beam', beams: 2, ...o });
+  const beam = await decode(bigram(2), { method: 'beam', beams: 2, ...o });
   assert.deepEqual(beam.map((h) => h.ids), [[4], [4]]); // B: .45 * .9 = .405 > .3267
   assert.ok(Math.abs(beam[0].logProb - lp(0.45, 0.9)) < 1e-5);
   assert.ok(beam[0].logProb > greedy[0].logProb);
-  const penalised = decode(bigram(1), { method: 'beam', beams: 2, lengthPenalty: 1, ...o });
+  const penalised = await decode(bigram(1), { method: 'beam', beams: 2, lengthPenalty: 1, ...o });
   assert.deepEqual(penalised[0].ids, [3, 5], 'per token, A C <eos> (-1.12 / 3) beats B <eos> (-0.90 / 2)');
-  const short = decode(bigram(1), { method: 'greedy', maxTokens: 1, stopIds: [2] });
+  const short = await decode(bigram(1), { method: 'greedy', maxTokens: 1, stopIds: [2] });
   assert.deepEqual(short[0], { ids: [3], logProb: short[0].logProb, stopped: false }, 'cut at maxTokens');
 });

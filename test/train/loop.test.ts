@@ -93,15 +93,15 @@ test('gradient accumulation over 4 micro-batches of 2 equals one batch of 8', as
   }
 });
 
-test('clipping by global norm scales every gradient by maxNorm/norm and returns the raw norm', () => {
+test('clipping by global norm scales every gradient by maxNorm/norm and returns the raw norm', async () => {
   const grads = new Map<string, tf.Tensor>([
     ['a', tf.tensor1d([3])],
     ['b', tf.tensor2d([[0, 4]])],
   ]);
-  assert.equal(clipByGlobalNorm(grads, 1), 5); // sqrt(3^2 + 4^2)
+  assert.equal(await clipByGlobalNorm(grads, 1), 5); // sqrt(3^2 + 4^2)
   assert.ok(Math.abs(grads.get('a')!.dataSync()[0] - 0.6) < 1e-7);
   assert.deepEqual(Array.from(grads.get('b')!.dataSync()).map((v) => Math.round(v * 1e6) / 1e6), [0, 0.8]);
-  assert.equal(clipByGlobalNorm(grads, 10), 1); // under the limit: unchanged
+  assert.equal(await clipByGlobalNorm(grads, 10), 1); // under the limit: unchanged
   assert.ok(Math.abs(grads.get('a')!.dataSync()[0] - 0.6) < 1e-7);
   for (const g of grads.values()) g.dispose();
 });
@@ -142,7 +142,7 @@ test('a loop restored from a snapshot continues bit-identically', async () => {
   const first = regressionTask(7);
   const half = new TrainLoop(cfg({ steps: 20 }), first);
   while (half.position.step < 9) await half.step();
-  const snap = snapshotLoop(half);
+  const snap = await snapshotLoop(half);
   const cursor = first.cursor();
 
   const second = regressionTask(7);
@@ -152,7 +152,7 @@ test('a loop restored from a snapshot continues bit-identically', async () => {
   await resumed.run(noHooks);
   assert.deepEqual(values(second.params, 'w'), values(straight.params, 'w'));
   assert.deepEqual(values(second.params, 'b'), values(straight.params, 'b'));
-  assert.deepEqual(snapshotLoop(resumed).moments.get('v.w')!.data, snapshotLoop(full).moments.get('v.w')!.data);
+  assert.deepEqual((await snapshotLoop(resumed)).moments.get('v.w')!.data, (await snapshotLoop(full)).moments.get('v.w')!.data);
   for (const [l, t] of [[full, straight], [half, first], [resumed, second]] as const) {
     l.dispose();
     disposeParams(t.params);

@@ -34,14 +34,14 @@ interface Candidates {
 }
 
 /** The m best continuations of each example's k beams; `logits` [examples * k, vocab] is disposed. */
-function topCandidates(logits: tf.Tensor, beamScores: number[], k: number, m: number): Candidates {
+async function topCandidates(logits: tf.Tensor, beamScores: number[], k: number, m: number): Promise<Candidates> {
   const vocab = logits.shape[1]!;
   const top = tf.tidy(() => {
     const total = tf.add(tf.logSoftmax(logits), tf.tensor2d(beamScores, [beamScores.length, 1])); // [E*k, vocab]
     return tf.topk(tf.reshape(total, [-1, k * vocab]), Math.min(m, k * vocab)); // [E, m]
   });
   logits.dispose();
-  const out = { values: top.values.dataSync() as Float32Array, indices: top.indices.dataSync() as Int32Array, m: top.values.shape[1]!, vocab };
+  const out = { values: (await top.values.data()) as Float32Array, indices: (await top.indices.data()) as Int32Array, m: top.values.shape[1]!, vocab };
   tf.dispose([top.values, top.indices]);
   return out;
 }
@@ -82,7 +82,7 @@ function best(s: Search, alpha: number): Hypothesis {
   return s.finished.reduce((a, b) => (normalized(b, alpha) > normalized(a, alpha) ? b : a));
 }
 
-export function beamSearch<S>(model: StepModel<S>, o: BeamOptions): Hypothesis[] {
+export async function beamSearch<S>(model: StepModel<S>, o: BeamOptions): Promise<Hypothesis[]> {
   checkStopOptions(o);
   if (!Number.isInteger(o.beams) || o.beams < 1) throw new RangeError(`beams must be a positive integer, got ${o.beams}`);
   if (!(o.lengthPenalty >= 0)) throw new RangeError(`lengthPenalty must be >= 0, got ${o.lengthPenalty}`);
@@ -100,7 +100,7 @@ export function beamSearch<S>(model: StepModel<S>, o: BeamOptions): Hypothesis[]
   let state = selectRows(first.state, copies);
   for (let t = 1; ; t++) {
     const active = searches.filter((s) => !s.done);
-    const c = topCandidates(logits, active.flatMap((s) => s.alive.map((b) => b.logProb)), k, k * (stops.size + 1));
+    const c = await topCandidates(logits, active.flatMap((s) => s.alive.map((b) => b.logProb)), k, k * (stops.size + 1));
     active.forEach((s, e) => {
       extend(s, e, c, k, stops);
       if (t === o.maxTokens) finishAtLimit(s);

@@ -6,25 +6,25 @@ import { checkStopOptions, type Hypothesis, type StopOptions } from './hypothesi
 import { advance, release, selectRows, type Step, type StepModel } from './step-model.ts';
 
 /** The arg-max token of each row and its log-probability; `logits` [rows, vocab] is disposed. */
-function pick(logits: tf.Tensor): { tokens: Int32Array; logProbs: Float32Array } {
+async function pick(logits: tf.Tensor): Promise<{ tokens: Int32Array; logProbs: Float32Array }> {
   const [best, value] = tf.tidy(() => {
     const logProbs = tf.logSoftmax(logits); // [rows, vocab]
     return [tf.argMax(logProbs, 1), tf.max(logProbs, 1)]; // [rows], [rows]
   });
   logits.dispose();
-  const out = { tokens: best.dataSync() as Int32Array, logProbs: value.dataSync() as Float32Array };
+  const out = { tokens: (await best.data()) as Int32Array, logProbs: (await value.data()) as Float32Array }; // async: GPU backends have no sync readback in Node
   tf.dispose([best, value]);
   return out;
 }
 
-export function greedyDecode<S>(model: StepModel<S>, o: StopOptions): Hypothesis[] {
+export async function greedyDecode<S>(model: StepModel<S>, o: StopOptions): Promise<Hypothesis[]> {
   checkStopOptions(o);
   const stops = new Set(o.stopIds);
   let step: Step<S> = model.start();
   const hyps: Hypothesis[] = Array.from({ length: step.logits.shape[0] }, () => ({ ids: [], logProb: 0, stopped: false }));
   let rows = hyps.map((_, i) => i); // state row -> example
   for (let t = 1; ; t++) {
-    const { tokens, logProbs } = pick(step.logits);
+    const { tokens, logProbs } = await pick(step.logits);
     rows.forEach((example, r) => {
       const h = hyps[example];
       h.logProb += logProbs[r];

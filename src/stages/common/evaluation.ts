@@ -114,7 +114,7 @@ async function generateAll<T extends { frames: Float32Array }>(run: Run, ref: Ev
   for await (const batch of batches(examples, run.options.batchSize ?? 16, [frames, height!, width!, 3])) {
     run.options.signal?.throwIfAborted();
     const prompt = evalPromptBatch(run.tokenizer, tf.tensor(batch.frames, batch.shape), batch.items.map(promptOf)); // frames [B, T, H, W, 3]
-    const hyps = generate(run.params, run.configs, prompt, run.decoding);
+    const hyps = await generate(run.params, run.configs, prompt, run.decoding);
     tf.dispose(Object.values(prompt));
     hyps.forEach((h, i) => out.push({ example: batch.items[i], text: run.tokenizer.decode(h.ids).trim() }));
     run.options.onBatch?.(ref, out.length);

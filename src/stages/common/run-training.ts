@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FROZEN_COMPONENTS, type Assembly } from '../../models/assembly.ts';
 import type { MixturePosition } from '../../data/mixture.ts';
 import { TrainLoop, type BatchSize, type LoopConfig, type PeriodicMeasure } from '../../train/loop.ts';
-import { restoreLoop, snapshotLoop, type HostTensor } from '../../train/snapshot.ts';
+import { restoreLoop, snapshotLoop, toHost, type HostTensor } from '../../train/snapshot.ts';
 import type { StageContext } from '../types.ts';
 import type { BatchSource } from './batch-sources.ts';
 import { checkpointFiles, readTrainCheckpoint, type ComponentSource } from './train-checkpoint.ts';
@@ -25,15 +25,12 @@ export interface TrainingJob<B> {
 }
 
 /** Host copies of every parameter of the components the stage owns (the ones not frozen). */
-function ownedParams(assembly: AssemblyParts): Map<string, HostTensor> {
+async function ownedParams(assembly: AssemblyParts): Promise<Map<string, HostTensor>> {
   const frozen = new Set(FROZEN_COMPONENTS[assembly.configs.kind]);
   const out = new Map<string, HostTensor>();
   for (const [component, names] of Object.entries(assembly.components)) {
     if (frozen.has(component)) continue;
-    for (const name of names) {
-      const p = assembly.params.get(name)!;
-      out.set(name, { shape: p.shape.slice(), data: p.dataSync() as Float32Array });
-    }
+    for (const name of names) out.set(name, await toHost(assembly.params.get(name)!));
   }
   return out;
 }
@@ -60,7 +57,7 @@ export async function runTraining<B>(ctx: StageContext<unknown>, job: TrainingJo
       progress: (step, total, fields) => ctx.progress(step, total, fields),
       periodic: job.periodic,
       checkpoint: async (step) => {
-        ctx.checkpoint.save(step, checkpointFiles(ownedParams(job.assembly), snapshotLoop(loop), meta, batches.position()));
+        ctx.checkpoint.save(step, checkpointFiles(await ownedParams(job.assembly), await snapshotLoop(loop), meta, batches.position()));
       },
       signal: ctx.signal,
     });

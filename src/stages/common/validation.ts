@@ -60,7 +60,7 @@ export async function textValidationSets(experiment: StageExperiment, o: Validat
 }
 
 /** Mean loss per set (batches weighted by their size) and over all sets. */
-function validationLosses<B>(sets: ValidationSet<B>[], loss: (batch: B) => tf.Scalar, sizeOf: (batch: B) => number): Record<string, number> {
+async function validationLosses<B>(sets: ValidationSet<B>[], loss: (batch: B) => tf.Scalar, sizeOf: (batch: B) => number): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   let total = 0;
   let count = 0;
@@ -68,7 +68,7 @@ function validationLosses<B>(sets: ValidationSet<B>[], loss: (batch: B) => tf.Sc
     let sum = 0;
     for (const batch of set.batches) {
       const value = tf.tidy(() => loss(batch));
-      sum += value.dataSync()[0] * sizeOf(batch);
+      sum += (await value.data())[0] * sizeOf(batch);
       value.dispose();
     }
     out[`val/${set.name}/loss`] = sum / set.examples;
@@ -81,5 +81,5 @@ function validationLosses<B>(sets: ValidationSet<B>[], loss: (batch: B) => tf.Sc
 
 /** The held-out loss as a periodic measure of the training loop. */
 export function validationMeasure<B>(every: number, sets: ValidationSet<B>[], loss: (batch: B) => tf.Scalar, sizeOf: (batch: B) => number): PeriodicMeasure {
-  return { every, run: async () => validationLosses(sets, loss, sizeOf) };
+  return { every, run: () => validationLosses(sets, loss, sizeOf) };
 }
