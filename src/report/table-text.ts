@@ -23,9 +23,14 @@ export function formatCount(n: number | null): string {
 
 export const TABLE_HEADER = ['arm', 'seeds', 'last step', 'final', 'best (step)', 'steps to target', 'FLOPs to target', 'speedup', 'trainable params', 'FLOPs/example'];
 
+/** The final value, with its band across seeds when there are several: `0.985 (0.983-0.988)`. */
+function finalCell(r: ArmRow): string {
+  return r.finalBand ? `${formatValue(r.final)} (${formatValue(r.finalBand[0])}-${formatValue(r.finalBand[1])})` : formatValue(r.final);
+}
+
 function rowCells(r: ArmRow): string[] {
   return [
-    r.arm, String(r.seeds), r.lastStep === null ? NA : String(r.lastStep), formatValue(r.final),
+    r.arm, String(r.seeds), r.lastStep === null ? NA : String(r.lastStep), finalCell(r),
     r.best === null ? NA : `${formatValue(r.best)} (${r.bestStep})`, r.stepsToTarget === null ? 'not reached' : String(r.stepsToTarget),
     formatCount(r.flopsToTarget), r.speedup === null ? NA : `${r.speedup.toFixed(2)}x`, formatCount(r.trainableParams), formatCount(r.forwardFlopsPerExample),
   ];
@@ -60,7 +65,7 @@ export function comparisonMarkdown(c: Comparison): string {
   return c.metrics.map((m) => `### ${m.key}\n\n${metricCaption(m, c)}.\n\n${markdownTable(TABLE_HEADER, tableCells(m))}\n`).join('\n');
 }
 
-const CSV_HEADER = ['metric', 'mode', 'target', 'arm', 'stage', 'kind', 'seeds', 'last_step', 'final', 'best', 'best_step', 'steps_to_target', 'flops_to_target', 'speedup', 'trainable_params', 'forward_flops_per_example'];
+const CSV_HEADER = ['metric', 'mode', 'target', 'arm', 'stage', 'kind', 'seeds', 'last_step', 'final', 'final_lo', 'final_hi', 'best', 'best_step', 'steps_to_target', 'flops_to_target', 'speedup', 'trainable_params', 'forward_flops_per_example'];
 
 function csvCell(v: string | number | null): string {
   const s = v === null ? '' : String(v);
@@ -68,7 +73,7 @@ function csvCell(v: string | number | null): string {
 }
 
 export function comparisonCsv(c: Comparison): string {
-  const rows = c.metrics.flatMap((m) => m.rows.map((r) => [m.key, m.mode, m.target, r.arm, r.stage, r.kind, r.seeds, r.lastStep, r.final, r.best, r.bestStep,
+  const rows = c.metrics.flatMap((m) => m.rows.map((r) => [m.key, m.mode, m.target, r.arm, r.stage, r.kind, r.seeds, r.lastStep, r.final, r.finalBand?.[0] ?? null, r.finalBand?.[1] ?? null, r.best, r.bestStep,
     r.stepsToTarget, r.flopsToTarget, r.speedup, r.trainableParams, r.forwardFlopsPerExample]));
   return [CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -14,6 +14,7 @@ export interface ArmRow {
   seeds: number;
   lastStep: number | null;
   final: number | null;
+  finalBand: [number, number] | null; // the band (min-max over seeds or 95% CI) of the final value; null for one seed
   best: number | null;
   bestStep: number | null;
   stepsToTarget: number | null;
@@ -61,7 +62,8 @@ export function metricRows(inputs: TableInput[], mode: Mode, target: number | nu
     const baseSteps = base ? steps.get(base.arm)! : null;
     return {
       arm: arm.name, stage: arm.stage, kind: arm.kind, seeds: curve?.seeds ?? 0,
-      lastStep: last?.step ?? null, final: last?.mean ?? null, best: best?.mean ?? null, bestStep: best?.step ?? null,
+      lastStep: last?.step ?? null, final: last?.mean ?? null, finalBand: last && (curve?.seeds ?? 0) > 1 ? [last.lo, last.hi] : null,
+      best: best?.mean ?? null, bestStep: best?.step ?? null,
       stepsToTarget: own, flopsToTarget: own === null ? null : trainingFlops(cost, own),
       speedup: own !== null && own > 0 && baseSteps !== null ? baseSteps / own : null,
       trainableParams: cost.trainableParams, forwardFlopsPerExample: cost.forwardFlopsPerExample,

@@ -26,7 +26,7 @@ test('the terminal view: caption, a sparkline per arm and the table', () => {
   assert.equal(lines[0], 'experiment quick, run Q1; arms by stage; x: training step');
   assert.ok(lines.includes("val/loss: lower is better; target 1.75 (the weakest arm's best); speedup = baseline's steps to target / the arm's; no smoothing; band: min-max over seeds"));
   assert.match(r.stdout, /^vadapter {2}█[▁-█]+▁ {2}4 → 0\.75$/m);
-  assert.match(r.stdout, /^baseline +2 +40 +1\.75 +1\.75 \(40\) +40 +10\.8G +1\.00x +104K +14\.9M$/m);
+  assert.match(r.stdout, /^baseline +2 +40 +1\.75 \(1\.5-2\) +1\.75 \(40\) +40 +10\.8G +1\.00x +104K +14\.9M$/m);
 });
 
 test('--json with several metrics, a target per metric and a band; --group-by none', () => {
@@ -43,7 +43,7 @@ test('--out writes report.html and each chart as SVG and PNG; the Markdown still
   const out = join(mkdtempSync(join(tmpdir(), 'vadapter-compare-out-')), 'report');
   const r = vadapter(['--root', fixtureRoot(), '--markdown', '--out', out]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^\| vadapter \| 2 \| 40 \| 0\.75 \|/m);
+  assert.match(r.stdout, /^\| vadapter \| 2 \| 40 \| 0\.75 \(0\.5-1\) \|/m);
   assert.equal(r.stderr, `wrote ${join(out, 'report.html')}, ${join(out, 'val-loss.svg')}, ${join(out, 'val-loss.png')}\n`);
   for (const f of ['report.html', 'val-loss.svg', 'val-loss.png']) assert.ok(existsSync(join(out, f)), f);
 });

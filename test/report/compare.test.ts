@@ -33,6 +33,7 @@ test('the paper arms by default, seeds averaged with a min-max band, steps to th
   assert.equal(m.baseline, 'baseline');
   const [v, b] = m.rows;
   assert.deepEqual([v.final, v.best, v.bestStep, v.stepsToTarget, v.speedup], [0.75, 0.75, 40, 20, 2]);
+  assert.deepEqual(v.finalBand, [0.5, 1], 'the final value carries its band over the two seeds');
   assert.deepEqual([b.final, b.stepsToTarget, b.speedup], [1.75, 40, 1]);
   assert.deepEqual(c.notes, []);
 });

@@ -32,12 +32,12 @@ test('Markdown and CSV tables from a comparison', () => {
   const md = comparisonMarkdown(c).split('\n');
   assert.equal(md[0], '### val/loss');
   assert.match(md[2], /^val\/loss: lower is better; target 1\.75 \(the weakest arm's best\); speedup = baseline's steps to target \/ the arm's/);
-  assert.equal(md[6], '| vadapter | 2 | 40 | 0.75 | 0.75 (40) | 20 | n/a | 2.00x | n/a | n/a |');
+  assert.equal(md[6], '| vadapter | 2 | 40 | 0.75 (0.5-1) | 0.75 (40) | 20 | n/a | 2.00x | n/a | n/a |'); // final with its min-max over the 2 seeds
   assert.equal(markdownTable(['a|b'], [['x']]), '| a\\|b |\n| --- |\n| x |');
   const csv = comparisonCsv(c).trim().split('\n');
   assert.equal(csv.length, 3);
-  assert.equal(csv[1], 'val/loss,min,1.75,vadapter,vadapter,align-adapter,2,40,0.75,0.75,40,20,,2,,');
-  assert.match(csv[2], /^val\/loss,min,1\.75,baseline,baseline,align-resampler,2,40,1\.75,1\.75,40,40,\d+,1,\d+,\d+$/);
+  assert.equal(csv[1], 'val/loss,min,1.75,vadapter,vadapter,align-adapter,2,40,0.75,0.5,1,0.75,40,20,,2,,');
+  assert.match(csv[2], /^val\/loss,min,1\.75,baseline,baseline,align-resampler,2,40,1\.75,1\.5,2,1\.75,40,40,\d+,1,\d+,\d+$/);
 });
 
 test('per-metric options: bare values need one metric (targets) or apply to all (modes); keys must be compared metrics', () => {
