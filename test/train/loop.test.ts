@@ -102,6 +102,7 @@ test('clipping by global norm scales every gradient by maxNorm/norm and returns 
   assert.ok(Math.abs(grads.get('a')!.dataSync()[0] - 0.6) < 1e-7);
   assert.deepEqual(Array.from(grads.get('b')!.dataSync()).map((v) => Math.round(v * 1e6) / 1e6), [0, 0.8]);
   assert.equal(await clipByGlobalNorm(grads, 10), 1); // under the limit: unchanged
+  assert.equal(await clipByGlobalNorm(new Map(), 1), 0, 'no gradients: norm 0');
   assert.ok(Math.abs(grads.get('a')!.dataSync()[0] - 0.6) < 1e-7);
   for (const g of grads.values()) g.dispose();
 });
