@@ -39,8 +39,9 @@ export function chartSpec(m: MetricComparison, c: Comparison): TopLevelSpec {
   const dots = Math.max(...m.curves.map((k) => k.points.length)) <= DOTS_UP_TO;
   const x = { field: 'x', type: 'quantitative' as const, title: c.xTitle, axis: { format: '~s' } };
   const y = { type: 'quantitative' as const, title: m.key, scale: { zero: false } };
-  const color = { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: arms, range: arms.map((_, i) => PALETTE[i % PALETTE.length]) } };
-  const strokeDash = { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: arms, range: arms.map((_, i) => DASHES[Math.floor(i / PALETTE.length) % DASHES.length]) } };
+  const byArm = <T>(style: (i: number) => T) => ({ field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: arms, range: arms.map((_, i) => style(i)) } });
+  const color = byArm((i) => PALETTE[i % PALETTE.length]);
+  const strokeDash = byArm((i) => DASHES[Math.floor(i / PALETTE.length) % DASHES.length]);
   const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [];
   if (c.band !== 'none') layers.push({ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color } });
   const legend = { orient: 'bottom' as const, direction: 'vertical' as const, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, encode: { symbols: { update: { opacity: { value: 1 }, strokeOpacity: { value: 1 } } } }, labelLimit: 520 };

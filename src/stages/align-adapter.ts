@@ -59,7 +59,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
       llm: loadFromUpstream(assembly, llm, 'llm', 'lm'),
       ...(adapter ? { tlm: loadFromUpstream(assembly, adapter, 'tlm', tlmFrom) } : {}),
     };
-    await trainOnCaptions(ctx, assembly, sources);
+    await trainOnCaptions(ctx, assembly, sources, seed);
   });
 }
 

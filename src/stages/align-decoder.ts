@@ -42,7 +42,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   }, []);
   await withAssembly(configs, seed, async (assembly) => {
     const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), ...(decoder ? { tlm: loadFromUpstream(assembly, decoder, 'tlm', 'lm') } : {}) };
-    await trainOnCaptions(ctx, assembly, sources);
+    await trainOnCaptions(ctx, assembly, sources, seed);
   });
 }
 

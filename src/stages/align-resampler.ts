@@ -29,7 +29,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   }, []);
   await withAssembly(configs, seed, async (assembly) => {
     const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), llm: loadFromUpstream(assembly, llm, 'llm', 'lm') };
-    await trainOnCaptions(ctx, assembly, sources);
+    await trainOnCaptions(ctx, assembly, sources, seed);
   });
 }
 

@@ -10,7 +10,7 @@ import { experimentTokenizer, framesPerExample, trainSources } from './experimen
 import { captionBatch, type FramesHost } from './model-batches.ts';
 import { runTraining } from './run-training.ts';
 import type { ComponentSource } from './train-checkpoint.ts';
-import { loopConfigOf, trainingSeed, type trainingShape } from './training-options.ts';
+import { loopConfigOf, type trainingShape } from './training-options.ts';
 import { frameValidationSets, validationMeasure } from './validation.ts';
 import { checkVocab } from '../pretrain-lm.ts';
 import type { z } from 'zod';
@@ -31,9 +31,9 @@ function generationMeasure(ctx: StageContext<CaptionConfig>, assembly: Assembly,
   return [{ every: e.every, run: async () => metricRecord(await evaluateAssembly(assembly, assembly.configs, tokenizer, sets, options), 'eval/') }];
 }
 
-export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly: Assembly, sources: Record<string, ComponentSource>): Promise<void> {
+/** Train `assembly` on the mixture's captions; `seed` is the stage's (it orders the data). */
+export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly: Assembly, sources: Record<string, ComponentSource>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  const seed = trainingSeed(config, experiment);
   const configs = assembly.configs as VlmConfigs;
   const tokenizer = experimentTokenizer(experiment);
   checkVocab((configs.kind === 'captioner' ? configs.tlm : configs.llm).vocab, tokenizer, ['vocab']);
