@@ -1,12 +1,13 @@
 // Dataset kinds: the shard schemas that every dataset directory declares in its manifest. Each kind
 // is a list of fields (name, value type, whether it may be absent); `visual` names the columns that
-// carry pixels, exactly one of which a shard must have. Registered by name, as STYLE.md asks.
+// carry pixels, exactly one of which a shard must have (none for text). Registered by name, as STYLE.md asks.
 //
 //   image-text    key, image (encoded JPEG/PNG), caption, [lang, width, height]        (WebLI-like)
 //   video-text    key, frames (list of encoded images), caption, [fps]                 (VTP / SMIT-like)
 //   caption-eval  key, image | frames, captions (list of strings)                      (COCO, MSRVTT)
 //   vqa-eval      key, question_id, image | frames, question, answers (10 where known),
 //                 answer_type ('yes/no' | 'number' | 'other'), [question_type]          (VQAv2, MSRVTT-QA)
+//   text          key, text                                                           (a text-only corpus)
 import { unknownName } from './names.ts';
 
 /** Value types a column can hold; `binary` is an encoded image, `*-list` a variable-length list. */
@@ -22,7 +23,7 @@ export interface FieldSpec {
 export interface KindSpec {
   name: string;
   fields: FieldSpec[];
-  /** Columns holding pixels (`image` or `frames`); a shard has exactly one of them. */
+  /** Columns holding pixels (`image` or `frames`); a shard has exactly one of them, unless the list is empty. */
   visual: ('image' | 'frames')[];
   doc: string;
 }
@@ -77,11 +78,17 @@ const KINDS: KindSpec[] = [
       { name: 'question_type', type: 'utf8', optional: true, doc: 'question type, e.g. "what color is the"' },
     ],
   },
+  {
+    name: 'text',
+    doc: 'text documents for language-model pretraining (web text, books; no pixels)',
+    visual: [],
+    fields: [KEY, { name: 'text', type: 'utf8', optional: false, doc: 'the document' }],
+  },
 ];
 
 const REGISTRY = new Map(KINDS.map((k) => [k.name, k]));
 
-export type DatasetKind = 'image-text' | 'video-text' | 'caption-eval' | 'vqa-eval';
+export type DatasetKind = 'image-text' | 'video-text' | 'caption-eval' | 'vqa-eval' | 'text';
 
 function kindNames(): string[] {
   return [...REGISTRY.keys()];

@@ -1,15 +1,15 @@
 // Experiments that name `data.synthetic` get the synthetic family generated on first use (and
-// reused after: ensureSynthetic checks the manifests), and any of data.train, data.eval and
-// data.tokenizer they leave out filled in from it. Runs before planning, because fingerprints
+// reused after: ensureSynthetic checks the manifests), and any of data.train, data.eval, data.text
+// and data.tokenizer they leave out filled in from it. Runs before planning, because fingerprints
 // include the datasets' manifests.
 import { ensureSynthetic } from '../data/synth/ensure.ts';
-import { SYNTH_SETS } from '../data/synth/sets.ts';
+import { SYNTH_SETS, type SynthSet } from '../data/synth/sets.ts';
 import type { DataBlock } from '../spec/schema.ts';
 import type { SpecTrial } from '../spec/load.ts';
 
 export type DataLog = (line: string) => void;
 
-function setsOf(split: 'train' | 'eval', datasets: Record<string, string>): Record<string, string> {
+function setsOf(split: SynthSet['split'], datasets: Record<string, string>): Record<string, string> {
   return Object.fromEntries(SYNTH_SETS.filter((s) => s.split === split).map((s) => [s.name, datasets[s.name]]));
 }
 
@@ -36,6 +36,7 @@ export async function prepareSyntheticData(trials: SpecTrial[], log: DataLog): P
       ...data,
       train: data.train ?? setsOf('train', made.datasets),
       eval: data.eval ?? setsOf('eval', made.datasets),
+      text: data.text ?? setsOf('text', made.datasets),
       tokenizer: data.tokenizer ?? made.tokenizer,
     };
   }

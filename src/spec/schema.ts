@@ -14,6 +14,7 @@ export const dataSchema = z.strictObject({
   train: z.record(nameSchema, z.string().min(1)).optional(), // dataset name -> directory of Arrow shards
   mixture: z.record(nameSchema, z.number().nonnegative()).optional(), // dataset name -> sampling weight
   eval: z.record(nameSchema, z.string().min(1)).optional(), // eval set name -> directory
+  text: z.record(nameSchema, z.string().min(1)).optional(), // text-only corpus name -> directory (kind text), for pretrain-lm's corpus
   frames: z.number().int().positive().optional(), // frames per clip; images are repeated to this count
   tokenizer: z.string().min(1).optional(), // a Hugging Face tokenizer.json
   synthetic: z

@@ -1,5 +1,6 @@
 // pretrain-lm: a decoder LM trained on text alone — the frozen "LLM", and the TLM's language-only
-// initialisation (progressive alignment's stage 0). Text: the training mixture's captions.
+// initialisation (progressive alignment's stage 0). Text: the training mixture's captions, or a
+// `corpus` mixing them with text-only datasets (data.text, e.g. the synthetic scene documents).
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
@@ -7,7 +8,7 @@ import { userError } from '../util/errors.ts';
 import { Rng, hashString } from '../util/rng.ts';
 import { openTextBatches, type TextBatch } from './common/batch-sources.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
-import { experimentTokenizer, trainSources } from './common/experiment-data.ts';
+import { corpusSources, experimentTokenizer } from './common/experiment-data.ts';
 import { lmBatch } from './common/model-batches.ts';
 import { runTraining } from './common/run-training.ts';
 import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
@@ -22,6 +23,9 @@ const configSchema = z.strictObject({
   // captions alone never needs its context; repeats teach it to copy from context, which a frozen LLM
   // needs in order to use a visual prefix (real LLMs learn this from web text). Default 0: plain text.
   repeatRate: z.number().min(0).max(1).default(0),
+  // Weights over data.train and data.text datasets, e.g. { webli: 0.3, scenes: 0.7 }; default: the
+  // training mixture's captions (data.mixture over data.train).
+  corpus: z.record(z.string().min(1), z.number().nonnegative()).optional(),
   ...trainingShape,
 });
 type Config = z.output<typeof configSchema>;
@@ -49,7 +53,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
       assembly,
       sources: {},
       loop: loopConfigOf(config),
-      openBatches: (position) => openTextBatches({ ...trainSources(experiment), seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
+      openBatches: (position) => openTextBatches({ ...corpusSources(experiment, config.corpus, ['corpus']), seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
       loss: (b) => assembly.loss(lmBatch(b.texts, enc, repeats(b.texts))),
       size: (b) => ({ examples: b.texts.length, tokens: b.texts.length * (config.maxTokens + 1) }),
       periodic: [validationMeasure(config.validateEvery, validation, heldOut, (b) => b.texts.length)],
@@ -63,6 +67,6 @@ export const pretrainLm = trainingKind<Config>({
   configSchema,
   references: () => ({}),
   inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
-  datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
+  datasets: (config, experiment) => [...trainingDatasets(experiment, config.validation), ...Object.values(corpusSources(experiment, config.corpus, ['corpus']).sources)],
   train,
 });

@@ -2,6 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Mixture, type MixtureOptions, type MixturePosition } from '../../src/data/mixture.ts';
+import { CaptionStream, TEXT_KINDS } from '../../src/data/caption-stream.ts';
+import { writeDataset } from '../../src/data/writer.ts';
 import { tempDir, writeImageText } from './helpers.ts';
 
 const tmp = tempDir();
@@ -75,4 +77,19 @@ test('bad mixture settings are errors that say what is wrong', async () => {
   await assert.rejects(Mixture.open({ sources: { a: A, b: B }, seed: 0, position }), /the saved position is for sources a, not a, b/);
   await assert.rejects(Mixture.open({ sources: { a: A }, seed: 0, position: { ...position, rng: [1, 2] } as never }), /data position: rng/);
   await assert.rejects(Mixture.open({ sources: { a: join(tmp.dir, 'nope') }, seed: 0 }), /nope: no dataset\.json here/);
+});
+
+test('a caption stream reads text documents as captions only where text kinds are accepted', async () => {
+  const docs = join(tmp.dir, 'docs');
+  await writeDataset(docs, { kind: 'text', name: 'docs', batchRows: 4 }, Array.from({ length: 6 }, (_, i) => ({ key: `d${i}`, text: `document ${i}` })));
+  const stream = await CaptionStream.open({ sources: { a: A, docs }, weights: { a: 1, docs: 1 }, seed: 5, kinds: TEXT_KINDS });
+  const seen: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const ex = await stream.next();
+    seen.push(ex.caption);
+    assert.equal(ex.caption, ex.source === 'docs' ? `document ${ex.key.slice(1)}` : `caption ${ex.key.slice(1)}`);
+  }
+  await stream.close();
+  assert.ok(seen.some((t) => t.startsWith('document')) && seen.some((t) => t.startsWith('caption')));
+  await assert.rejects(CaptionStream.open({ sources: { docs }, seed: 5 }), /source "docs" is a text dataset; these training sources must be image-text or video-text/);
 });

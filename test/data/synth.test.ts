@@ -29,8 +29,8 @@ async function rowsOf(name: string): Promise<Row[]> {
   return rows;
 }
 
-test('the tiny family has the seven datasets with their kinds and sizes', () => {
-  assert.deepEqual(synth.generated, ['webli', 'vtp', 'smit', 'coco', 'vqav2', 'msrvtt', 'msrvtt-qa']);
+test('the tiny family has the eight datasets with their kinds and sizes', () => {
+  assert.deepEqual(synth.generated, ['webli', 'vtp', 'smit', 'coco', 'vqav2', 'msrvtt', 'msrvtt-qa', 'scenes']);
   const summary = Object.fromEntries(Object.entries(synth.datasets).map(([name, dir]) => [name, [readManifest(dir).kind, readManifest(dir).totalRows]]));
   assert.deepEqual(summary, {
     webli: ['image-text', 48],
@@ -40,6 +40,7 @@ test('the tiny family has the seven datasets with their kinds and sizes', () => 
     vqav2: ['vqa-eval', 24],
     msrvtt: ['caption-eval', 8],
     'msrvtt-qa': ['vqa-eval', 16],
+    scenes: ['text', 200],
   });
 });
 

@@ -17,7 +17,7 @@ import { getSynthSet, SYNTH_SETS, type SynthSet } from './sets.ts';
 import { synthVocabularyTexts } from './vocabulary.ts';
 
 export interface EnsureOptions extends SynthOptions {
-  /** Only these datasets (default: all seven). */
+  /** Only these datasets (default: all of SYNTH_SETS). */
   only?: string[];
   /** Regenerate even when a matching dataset exists. */
   force?: boolean;

@@ -5,6 +5,7 @@
 //   train: webli (image-text), vtp (video-text, terse, 8 frames), smit (video-text, spoken, 12 frames)
 //   eval:  coco (caption-eval, 5 references), vqav2 (vqa-eval, 2 questions per image),
 //          msrvtt (caption-eval, clips, 5 references), msrvtt-qa (vqa-eval, clips, 2 questions per clip)
+//   text:  scenes (text, documents about scenes for LLM pretraining: documents.ts)
 import sharp from 'sharp';
 import { unknownName } from '../names.ts';
 import type { Scale } from './scales.ts';
@@ -15,6 +16,7 @@ import { clipCaption, clipReferences, imageCaption, imageReferences, type ClipSt
 import { clipQuestions, humanAnswers, imageQuestions, pickQuestion, type Question } from './questions.ts';
 import type { Canvas } from './raster.ts';
 import { renderClip, renderImage, sampleClipScene, sampleImageScene } from './scene.ts';
+import { sceneDocument } from './documents.ts';
 
 
 export interface SynthSettings {
@@ -26,7 +28,7 @@ export interface SynthSettings {
 export interface SynthSet {
   name: string;
   kind: DatasetKind;
-  split: 'train' | 'eval';
+  split: 'train' | 'eval' | 'text';
   /** Items (images or clips) per scale; an item may give several rows (one per question). */
   items: Record<Scale, number>;
   make(index: number, rng: Rng, s: SynthSettings): Promise<Row[]>;
@@ -127,6 +129,15 @@ export const SYNTH_SETS: SynthSet[] = [
     async make(i, rng, s) {
       const c = await clip(rng, s, 10);
       return questionRows(key('msrvtt-qa', i), i, clipQuestions(c.scene, rng), rng).map((r) => ({ ...r, frames: c.frames }));
+    },
+  },
+  {
+    name: 'scenes',
+    kind: 'text',
+    split: 'text',
+    items: { tiny: 200, small: 20000, medium: 100000 },
+    async make(i, rng) {
+      return [{ key: key('scenes', i), text: sceneDocument(rng).text }];
     },
   },
 ];

@@ -1,9 +1,10 @@
 // Every text the synthetic generator can produce, for a word-level tokenizer that never needs
-// <unk> on synthetic data: all caption templates and questions over a fixed sample of scenes (each
-// template's own words appear whatever the scene), every attribute word and answer variant, and
-// the words of the paper's prompts.
+// <unk> on synthetic data: all caption templates, descriptions and questions over a fixed sample of
+// scenes (each template's own words appear whatever the scene), every attribute word and answer
+// variant, and the words of the paper's prompts.
 import { Rng } from '../../util/rng.ts';
 import { allClipCaptions, allImageCaptions } from './captions.ts';
+import { describeClip, describeImage } from './documents.ts';
 import { clipQuestions, imageQuestions } from './questions.ts';
 import { sampleClipScene, sampleImageScene } from './scene.ts';
 import { BACKGROUNDS, COLOURS, COUNT_WORDS, DIRECTIONS, PLACES, PROMPT_TEXTS, SHAPES, SIZES } from './vocab.ts';
@@ -30,7 +31,7 @@ export function synthVocabularyTexts(): string[] {
   for (let i = 0; i < SAMPLED_SCENES; i++) {
     const image = sampleImageScene(rng);
     const clip = sampleClipScene(rng);
-    texts.push(...allImageCaptions(image), ...allClipCaptions(clip));
+    texts.push(...allImageCaptions(image), ...allClipCaptions(clip), describeImage(image), describeClip(clip));
     for (const q of [...imageQuestions(image, rng), ...clipQuestions(clip, rng)]) texts.push(q.question, q.answer, ...q.variants, ...q.wrong);
   }
   return texts;

@@ -1,7 +1,7 @@
 // Endless, resumable batch sources over the training mixture: decoded frames with captions (for
 // the vision-language stages) or captions alone (for language-model pretraining). `position()` is
 // where the source resumes after the last batch handed out; it is saved with every checkpoint.
-import { CaptionStream } from '../../data/caption-stream.ts';
+import { CaptionStream, TEXT_KINDS } from '../../data/caption-stream.ts';
 import type { MixtureOptions, MixturePosition } from '../../data/mixture.ts';
 import { TrainStream, trainBatches, type TrainBatch } from '../../data/train-stream.ts';
 
@@ -42,9 +42,9 @@ export interface TextBatch {
   texts: string[];
 }
 
-/** Batches of training captions, for language-model pretraining. */
+/** Batches of training captions and text documents, for language-model pretraining. */
 export async function openTextBatches(o: SourceOptions): Promise<BatchSource<TextBatch>> {
-  const stream = await CaptionStream.open(o);
+  const stream = await CaptionStream.open({ ...o, kinds: TEXT_KINDS });
   let position = stream.position();
   return {
     next: async () => {

@@ -6,6 +6,7 @@ import { sha256Hex } from '../../util/hash.ts';
 import { loadTokenizer, type TextTokenizer } from '../../data/tokenizer.ts';
 import type { MixtureOptions } from '../../data/mixture.ts';
 import { didYouMean, userError } from '../../util/errors.ts';
+import { unknownName } from '../../data/names.ts';
 import type { StageExperiment } from '../types.ts';
 
 export const DEFAULT_FRAMES = 8; // the paper's clip length; an image is repeated to it
@@ -19,6 +20,21 @@ export function trainSources(experiment: StageExperiment): Pick<MixtureOptions, 
   const sources = experiment.data.train;
   if (!sources || Object.keys(sources).length === 0) throw userError('missing_key', 'this stage trains on data.train, which is empty', { path: ['data', 'train'] });
   return { sources: Object.fromEntries(Object.entries(sources).map(([n, d]) => [n, resolve(d)])), weights: experiment.data.mixture };
+}
+
+/**
+ * A language model's corpus: `weights` over the datasets of data.train and data.text (sources of
+ * weight 0 are left out); without weights, the training mixture. `path` is the weights' spec key.
+ */
+export function corpusSources(experiment: StageExperiment, weights: Record<string, number> | undefined, path: (string | number)[]): Pick<MixtureOptions, 'sources' | 'weights'> {
+  if (!weights) return trainSources(experiment);
+  const known: Record<string, string> = { ...experiment.data.train, ...experiment.data.text };
+  for (const name of Object.keys(weights)) {
+    if (!(name in known)) throw unknownName('dataset', name, Object.keys(known), { path: [...path, name] });
+  }
+  const used = Object.entries(weights).filter(([, w]) => w > 0);
+  if (used.length === 0) throw userError('bad_weight', 'at least one corpus source needs a positive weight', { path });
+  return { sources: Object.fromEntries(used.map(([n]) => [n, resolve(known[n])])), weights: Object.fromEntries(used) };
 }
 
 export function tokenizerPath(experiment: StageExperiment): string {
