@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { AdamW, adamwSchema } from './adamw.ts';
-import { clipByGlobalNorm } from './clip.ts';
+import { clipWithNorms } from './clip.ts';
 import { learningRate, scheduleSchema } from './schedule.ts';
 
 export const loopSchema = z
@@ -33,6 +33,7 @@ export interface TrainTask<B> {
   nextBatch(): Promise<B>; // host-side data; the task converts it to tensors inside `loss`
   loss(batch: B): tf.Scalar; // called inside tf.variableGrads
   size(batch: B): BatchSize;
+  groups?: Record<string, string[]>; // named groups of parameters (an assembly's components): `grad_norm/<group>` at log steps, for groups with trainable names
 }
 
 /** Something measured every `every` steps and after the last (held-out loss, generation metrics). */
@@ -80,6 +81,7 @@ interface StepOutcome {
   dataMs: number; // waiting for batches
   computeMs: number; // gradients, clipping and the update: the tensor work
   skipped: boolean;
+  groupNorms?: Record<string, number>; // pre-clip gradient norm per group, at steps that log (`grad_norm/<group>`)
 }
 
 /** Sum of per-micro-batch gradients of loss/accumulate, and the mean loss. */
@@ -123,6 +125,7 @@ export class TrainLoop<B> {
   readonly optimizer: AdamW;
   readonly position: LoopPosition = { step: 0, skipped: 0 };
   private readonly trainableParams: Map<string, tf.Variable>;
+  private readonly groups: [string, string[]][]; // task.groups cut to trainable names, empty groups left out
 
   constructor(
     readonly config: LoopConfig,
@@ -130,6 +133,14 @@ export class TrainLoop<B> {
   ) {
     this.trainableParams = new Map(task.trainable.map((name) => [name, mustGet(task.params, name)]));
     this.optimizer = new AdamW(config.optimizer, this.trainableParams);
+    this.groups = Object.entries(task.groups ?? {})
+      .map(([group, names]): [string, string[]] => [group, names.filter((n) => this.trainableParams.has(n))])
+      .filter(([, names]) => names.length > 0);
+  }
+
+  /** Whether the loop logs training metrics after `step` completed steps. */
+  private logsAt(step: number): boolean {
+    return step % this.config.logEvery === 0 || step === this.config.steps;
   }
 
   /** One update: gradients, guard, clip, apply. */
@@ -138,9 +149,14 @@ export class TrainLoop<B> {
     const { grads, loss, size, dataMs, computeMs } = await accumulateGradients(this.task, vars, this.config.accumulate);
     const named = renameByParameter(grads, this.trainableParams);
     const t0 = performance.now();
-    const outcome = (gradNorm: number, skipped: boolean): StepOutcome => ({ loss, gradNorm, size, dataMs, computeMs: computeMs + performance.now() - t0, skipped });
+    // group norms only at steps that log: read with the global norm, in the readback every step has
+    const groups = this.logsAt(this.position.step + 1) ? this.groups : [];
+    let groupNorms: Record<string, number> | undefined;
+    const outcome = (gradNorm: number, skipped: boolean): StepOutcome => ({ loss, gradNorm, size, dataMs, computeMs: computeMs + performance.now() - t0, skipped, ...(groupNorms ? { groupNorms } : {}) });
     try {
-      const gradNorm = await clipByGlobalNorm(named, this.config.clipNorm);
+      const norms = await clipWithNorms(named, this.config.clipNorm, groups.map(([, names]) => names));
+      const gradNorm = norms.norm;
+      if (groups.length > 0) groupNorms = Object.fromEntries(groups.map(([group], i) => [group, norms.groups[i]]));
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
         if (this.config.onNonFinite === 'stop') throw new NonFiniteLossError(this.position.step + 1, loss, gradNorm);
         this.position.skipped++;
@@ -163,16 +179,17 @@ export class TrainLoop<B> {
       const lr = learningRate(this.config.schedule, this.position.step, this.config.steps);
       const outcome = await this.step();
       window.add(outcome);
-      await this.afterStep(hooks, window, lr);
+      await this.afterStep(hooks, window, lr, outcome);
     }
   }
 
-  private async afterStep(hooks: LoopHooks, window: MetricWindow, lr: number): Promise<void> {
+  private async afterStep(hooks: LoopHooks, window: MetricWindow, lr: number, outcome: StepOutcome): Promise<void> {
     const { step } = this.position;
-    const { logEvery, checkpointEvery, steps } = this.config;
+    const { checkpointEvery, steps } = this.config;
     const last = step === steps;
-    if (step % logEvery === 0 || last) {
-      const values = { ...window.summary(), 'train/lr': lr, 'train/skipped': this.position.skipped };
+    if (this.logsAt(step)) {
+      const perGroup = Object.fromEntries(Object.entries(outcome.groupNorms ?? {}).map(([group, norm]) => [`grad_norm/${group}`, norm]));
+      const values = { ...window.summary(), 'train/lr': lr, 'train/skipped': this.position.skipped, ...perGroup };
       hooks.metrics(step, values);
       hooks.progress?.(step, steps, { loss: values['train/loss'] });
       window.reset();

@@ -6,7 +6,7 @@ import { initBackend } from '../../src/backend/index.ts';
 import { TrainLoop, loopSchema, NonFiniteLossError, type LoopConfig } from '../../src/train/loop.ts';
 import { snapshotLoop, restoreLoop } from '../../src/train/snapshot.ts';
 import { learningRate, scheduleSchema } from '../../src/train/schedule.ts';
-import { clipByGlobalNorm } from '../../src/train/clip.ts';
+import { clipByGlobalNorm, clipWithNorms } from '../../src/train/clip.ts';
 import { disposeParams, regressionTask } from './fixtures.ts';
 
 before(async () => {
@@ -105,6 +105,17 @@ test('clipping by global norm scales every gradient by maxNorm/norm and returns 
   assert.equal(await clipByGlobalNorm(new Map(), 1), 0, 'no gradients: norm 0');
   assert.ok(Math.abs(grads.get('a')!.dataSync()[0] - 0.6) < 1e-7);
   for (const g of grads.values()) g.dispose();
+
+  const more = new Map<string, tf.Tensor>([
+    ['a', tf.tensor1d([3])],
+    ['b', tf.tensor2d([[0, 4]])],
+  ]);
+  const before = tf.memory().numTensors;
+  const r = await clipWithNorms(more, 1, [['a'], ['b'], ['a', 'missing'], []]);
+  assert.deepEqual(r, { norm: 5, groups: [3, 4, 3, 0] }, 'pre-clip norms of each group; names without a gradient are left out');
+  assert.ok(Math.abs(more.get('b')!.dataSync()[1] - 0.8) < 1e-7, 'clipped as clipByGlobalNorm clips');
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  for (const g of more.values()) g.dispose();
 });
 
 test('a non-finite loss stops the stage with its step, or is skipped by config', async () => {
@@ -126,6 +137,7 @@ test('a non-finite loss stops the stage with its step, or is skipped by config',
 
 test('tensor memory stays flat over many steps', async () => {
   const task = regressionTask(6);
+  task.groups = { weights: ['w'], bias: ['b'] }; // group norms at the log steps too
   const loop = new TrainLoop(cfg({ steps: 400, clipNorm: 1, logEvery: 7 }), task);
   await loop.step();
   const before = tf.memory().numTensors;
@@ -141,12 +153,14 @@ test('a loop restored from a snapshot continues bit-identically', async () => {
   await full.run(noHooks);
 
   const first = regressionTask(7);
+  first.groups = { weights: ['w'], bias: ['b'] }; // group norms measured on one side only: no effect on the result
   const half = new TrainLoop(cfg({ steps: 20 }), first);
   while (half.position.step < 9) await half.step();
   const snap = await snapshotLoop(half);
   const cursor = first.cursor();
 
   const second = regressionTask(7);
+  second.groups = first.groups;
   const resumed = new TrainLoop(cfg({ steps: 20 }), second);
   restoreLoop(resumed, snap);
   second.seek(cursor);
@@ -157,5 +171,81 @@ test('a loop restored from a snapshot continues bit-identically', async () => {
   for (const [l, t] of [[full, straight], [half, first], [resumed, second]] as const) {
     l.dispose();
     disposeParams(t.params);
+  }
+});
+
+/** Norm over `grads` computed on the host, in float64. */
+function hostNorm(grads: tf.Tensor[]): number {
+  return Math.sqrt(grads.reduce((s, g) => s + Array.from(g.dataSync()).reduce((a, v) => a + v * v, 0), 0));
+}
+
+test('grad_norm/<group> at log steps is the pre-clip norm of a direct tf.variableGrads, and the squares add up to the total', async () => {
+  const task = regressionTask(8);
+  task.groups = { weights: ['w'], bias: ['b', 'frozen'], fixed: ['frozen'] }; // `fixed` has nothing trainable: no key
+  const loop = new TrainLoop(cfg({ steps: 5, logEvery: 2, clipNorm: 0.5 }), task);
+  const w = task.params.get('w')!;
+  const b = task.params.get('b')!;
+  for (let step = 1; step <= 5; step++) {
+    const batch = task.batchAt(task.cursor());
+    const { value, grads } = tf.variableGrads(() => task.loss(batch), [w, b]);
+    const expected = { weights: hostNorm([grads[w.name]]), bias: hostNorm([grads[b.name]]) };
+    tf.dispose([value, ...Object.values(grads)]);
+    const outcome = await loop.step();
+    if (step % 2 !== 0 && step !== 5) {
+      assert.equal(outcome.groupNorms, undefined, `step ${step} does not log: no group norms measured`);
+      continue;
+    }
+    const got = outcome.groupNorms!;
+    assert.deepEqual(Object.keys(got).sort(), ['bias', 'weights']);
+    assert.ok(outcome.gradNorm > 0.5, 'the norms are taken before clipping (this one is clipped)');
+    for (const k of ['weights', 'bias'] as const) assert.ok(Math.abs(got[k] - expected[k]) <= 1e-5 * expected[k], `step ${step} ${k}: ${got[k]} vs ${expected[k]}`);
+    const squares = got.weights ** 2 + got.bias ** 2;
+    assert.ok(Math.abs(squares - outcome.gradNorm ** 2) <= 1e-5 * outcome.gradNorm ** 2, `${squares} vs ${outcome.gradNorm ** 2}`);
+  }
+  loop.dispose();
+  disposeParams(task.params);
+
+  const logged: [number, Record<string, number>][] = [];
+  const task2 = regressionTask(8);
+  task2.groups = task.groups;
+  const loop2 = new TrainLoop(cfg({ steps: 5, logEvery: 2 }), task2);
+  await loop2.run({ metrics: (step, v) => logged.push([step, v]) });
+  assert.deepEqual(logged.map(([step]) => step), [2, 4, 5]);
+  for (const [, v] of logged) {
+    assert.ok(v['grad_norm/weights'] > 0 && v['grad_norm/bias'] > 0);
+    assert.ok(!('grad_norm/fixed' in v));
+  }
+  loop2.dispose();
+  disposeParams(task2.params);
+});
+
+test('group norms change no parameter and add no readback', async () => {
+  const original = tf.Tensor.prototype.data;
+  let reads = 0;
+  tf.Tensor.prototype.data = function (this: tf.Tensor) {
+    reads++;
+    return original.call(this);
+  } as typeof original;
+  const runOnce = async (groups: Record<string, string[]> | undefined) => {
+    const task = regressionTask(9);
+    if (groups) task.groups = groups;
+    const loop = new TrainLoop(cfg({ steps: 12, logEvery: 3, clipNorm: 0.5 }), task);
+    reads = 0;
+    await loop.run(noHooks);
+    const out = { reads, w: values(task.params, 'w'), b: values(task.params, 'b'), v: (await snapshotLoop(loop)).moments.get('v.w')!.data };
+    loop.dispose();
+    disposeParams(task.params);
+    return out;
+  };
+  try {
+    const plain = await runOnce(undefined);
+    const grouped = await runOnce({ weights: ['w'], bias: ['b'] });
+    assert.equal(grouped.reads, plain.reads, 'the group norms come back with the global norm');
+    assert.equal(plain.reads, 12 * 2, 'one loss and one norm per step');
+    assert.deepEqual(grouped.w, plain.w);
+    assert.deepEqual(grouped.b, plain.b);
+    assert.deepEqual(grouped.v, plain.v);
+  } finally {
+    tf.Tensor.prototype.data = original;
   }
 });

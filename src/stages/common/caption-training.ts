@@ -39,7 +39,7 @@ export async function trainOnCaptions(ctx: StageContext<CaptionConfig>, assembly
   checkVocab((configs.kind === 'captioner' ? configs.tlm : configs.llm).vocab, tokenizer, ['vocab']);
   const size = { frames: framesPerExample(experiment), image: configs.vit.image };
   const enc = { tokenizer, maxTokens: config.maxTokens, prompt: config.prompt };
-  const validation = await frameValidationSets(experiment, config.validation, size, config.batchSize);
+  const validation = await frameValidationSets(experiment, config.validation, size, config.batchSize, { shuffledFrames: true }); // image dependence: val/loss_shuffled, val/gap
   const loss = (b: FramesHost) => assembly.loss(captionBatch(b, enc));
   const periodicEval = generationMeasure(ctx, assembly, tokenizer, size.frames);
   await runTraining<TrainBatch>(ctx, {

@@ -44,6 +44,7 @@ export async function runTraining<B>(ctx: StageContext<unknown>, job: TrainingJo
     nextBatch: () => batches.next(),
     loss: (b) => job.loss(b),
     size: (b) => job.size(b),
+    groups: job.assembly.components, // grad_norm/<component> for each component with trainable parameters
   });
   try {
     if (resumed) {
