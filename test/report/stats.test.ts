@@ -45,6 +45,10 @@ test('direction from the metric name', () => {
   assert.deepEqual(metricMode('eval/vqa/accuracy/yes/no'), { mode: 'max', known: true }); // per answer type
   assert.deepEqual(metricMode('train/lr'), { mode: 'min', known: false });
   assert.deepEqual(metricMode('train/examples_per_s'), { mode: 'max', known: true });
+  assert.deepEqual(metricMode('val/gap'), { mode: 'max', known: true }); // image dependence: larger is better
+  assert.deepEqual(metricMode('val/loss_shuffled'), { mode: 'min', known: true });
+  assert.deepEqual(metricMode('eval/coco/distinct'), { mode: 'max', known: true });
+  assert.deepEqual(metricMode('eval/vqav2/top_answer_share'), { mode: 'min', known: true });
 });
 
 test('group keys: leaves that differ, seeds and the sweep block aside; shortest unambiguous names', () => {

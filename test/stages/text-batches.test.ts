@@ -39,4 +39,8 @@ test('LM sequences are <bos> text <eos>, and marked texts are written twice', ()
   assert.equal(twice.length, 7); // 2 * maxTokens + 3
   assert.deepEqual([...twice.ids.slice(0, 7)], [tok.bosId, id('a'), id('red'), tok.eosId, id('a'), id('red'), tok.eosId]);
   assert.deepEqual([...twice.ids.slice(7)], [tok.bosId, id('a'), id('blue'), tok.eosId, 0, 0, 0]);
+  const longest = encodeSequences(tok, ['a red', 'a'], 4, [], 'longest');
+  assert.equal(longest.length, 4); // <bos> a red <eos>, not maxTokens + 2
+  assert.deepEqual([...longest.ids], [tok.bosId, id('a'), id('red'), tok.eosId, tok.bosId, id('a'), tok.eosId, 0]);
+  assert.deepEqual([...longest.mask], [1, 1, 1, 1, 1, 1, 1, 0]);
 });

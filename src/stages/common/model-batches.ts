@@ -19,8 +19,8 @@ export interface TextEncoding {
 }
 
 export function lmBatch(texts: string[], enc: TextEncoding, repeat: boolean[] = []): LmBatch {
-  const seq = encodeSequences(enc.tokenizer, texts, enc.maxTokens, repeat);
-  return { ids: idsTensor(seq), mask: maskTensor(seq) }; // [B, maxTokens + 2], or [B, 2 maxTokens + 3] with repeats
+  const seq = encodeSequences(enc.tokenizer, texts, enc.maxTokens, repeat, 'longest');
+  return { ids: idsTensor(seq), mask: maskTensor(seq) }; // [B, the longest sequence of the batch]
 }
 
 export function contrastiveBatch(host: FramesHost, enc: TextEncoding): ContrastiveBatch {
