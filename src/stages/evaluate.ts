@@ -2,7 +2,8 @@
 // adapters (each an alignment stage's final checkpoint) on the experiment's eval sets. Metrics go
 // to the metrics table as `<adapter>/eval/<set>/<metric>` at the adapter's step; predictions and
 // references go to artifacts `<adapter>/<set>/{results,annotations,questions}.json`, in the COCO /
-// VQA formats `vadapter eval caption|vqa` reads.
+// VQA formats `vadapter eval caption|vqa` reads, and (QA) the predicted-answer histogram to
+// `<adapter>/<set>/answers.json`.
 import { z } from 'zod';
 import { initBackend } from '../backend/index.ts';
 import { readEvalRows } from '../data/eval-sets.ts';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readEvalRows } from '../../src/data/eval-sets.ts';
 import { ensureSynthetic } from '../../src/data/synth/ensure.ts';
 import { majority } from '../../src/eval/files/write.ts';
+import { blindAccuracy, type BlindQuestion } from '../../src/eval/vqa/blind-prior.ts';
 import { fewShotText } from '../../src/stages/common/eval-prompts.ts';
 import { query, runJson, tempDir, vadapter, type RunSummary } from '../exec/helpers.ts';
 
@@ -48,10 +49,15 @@ test('evaluate through the runner: metrics per adapter and set at the adapter st
 
   const evaluated = outputsOf(root, summary, 'eval');
   for (const [adapter, step] of [['a1', 3], ['a2', 5]] as const) {
-    for (const key of ['coco/CIDEr', 'coco/Bleu_4', 'msrvtt/ROUGE_L', 'vqav2/accuracy', 'msrvtt-qa/accuracy']) assert.equal(evaluated.metrics.get(`${adapter}/eval/${key}`)?.step, step, `${adapter}/eval/${key}`);
+    for (const key of ['coco/CIDEr', 'coco/Bleu_4', 'msrvtt/ROUGE_L', 'vqav2/accuracy', 'msrvtt-qa/accuracy', 'coco/distinct', 'msrvtt/distinct_share', 'vqav2/distinct_answers', 'msrvtt-qa/top_answer_share', 'msrvtt-qa/blind_accuracy']) {
+      assert.equal(evaluated.metrics.get(`${adapter}/eval/${key}`)?.step, step, `${adapter}/eval/${key}`);
+    }
   }
-  assert.equal(evaluated.artifacts.size, 2 * (2 * 2 + 2 * 3), 'results + annotations per caption set, + questions per QA set, per adapter');
+  assert.equal(evaluated.artifacts.size, 2 * (2 * 2 + 2 * 4), 'results + annotations per caption set, + questions + answers per QA set, per adapter');
   assert.ok(existsSync(evaluated.file('a2/msrvtt-qa/questions.json')));
+  const captions = (JSON.parse(readFileSync(evaluated.file('a1/coco/results.json'), 'utf8')) as { caption: string }[]).map((c) => c.caption.toLowerCase().split(/\s+/).filter((w) => w !== '').join(' '));
+  assert.equal(evaluated.metrics.get('a1/eval/coco/distinct')?.value, new Set(captions).size);
+  assert.equal(evaluated.metrics.get('a1/eval/coco/distinct_share')?.value, new Set(captions).size / 3);
   const caption = await vadapter(['eval', 'caption', '--annotations', evaluated.file('a1/msrvtt/annotations.json'), '--results', evaluated.file('a1/msrvtt/results.json'), '--json']);
   assert.equal(caption.code, 0, caption.stderr);
   const scores = JSON.parse(caption.stdout) as Record<string, number>;
@@ -65,6 +71,13 @@ test('evaluate through the runner: metrics per adapter and set at the adapter st
   assert.ok(acc.perAnswerType['yes/no'] > 0, `a model that always says "yes" gets some yes/no questions right: ${vqa.stdout}`);
   assert.equal(yes.metrics.get('a2/eval/vqav2/accuracy')?.value, acc.overall);
   for (const [type, v] of Object.entries(acc.perAnswerType)) assert.equal(yes.metrics.get(`a2/eval/vqav2/accuracy/${type}`)?.value, v, type);
+  // Always "yes": one answer, all 8 predictions; the blind prior of the same 8 questions beside it.
+  assert.deepEqual(JSON.parse(readFileSync(yes.file('a2/vqav2/answers.json'), 'utf8')), { predictions: 8, answers: [{ answer: 'yes', count: 8 }] });
+  assert.equal(yes.metrics.get('a2/eval/vqav2/distinct_answers')?.value, 1);
+  assert.equal(yes.metrics.get('a2/eval/vqav2/top_answer_share')?.value, 1);
+  const questions: BlindQuestion[] = [];
+  for await (const row of readEvalRows(join(dir, 'synth', 'vqav2'), 'vqa-eval')) if (questions.length < 8) questions.push({ questionId: row.question_id as number, question: row.question as string, answers: row.answers as string[], answerType: row.answer_type as string, questionType: row.question_type as string });
+  assert.equal(yes.metrics.get('a2/eval/vqav2/blind_accuracy')?.value, blindAccuracy(questions));
 });
 
 test('evaluate config errors point at the spec: an eval set missing from data.eval, a prompt without its marker', async () => {

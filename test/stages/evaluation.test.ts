@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +12,7 @@ import { scoreCaptions } from '../../src/eval/caption-metrics.ts';
 import { loadCaptionAnnotations, loadCaptionResults } from '../../src/eval/files/coco-captions.ts';
 import { loadVqaItems } from '../../src/eval/files/vqa.ts';
 import { questionAccuracy, vqaAccuracy } from '../../src/eval/vqa/accuracy.ts';
+import { blindAccuracy, type BlindQuestion } from '../../src/eval/vqa/blind-prior.ts';
 import { buildAssembly } from '../../src/models/assembly.ts';
 import { resolveAssembly, type ConfigsOf } from '../../src/models/assembly_config.ts';
 import { evalPromptBatch, qaPromptText } from '../../src/stages/common/eval-prompts.ts';
@@ -67,8 +68,12 @@ test('evaluateAssembly: four tasks on the first N examples; metrics equal a re-s
     const files = writeFiles(r);
     const refs = loadCaptionAnnotations(files['annotations.json']);
     const rescored = scoreCaptions(refs, loadCaptionResults(files['results.json'], refs, files['annotations.json']));
-    assert.deepEqual(Object.keys(r.metrics), ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr']);
-    for (const [m, v] of Object.entries(r.metrics)) assert.equal(v, rescored[m as keyof typeof rescored], `${r.set} ${m}`);
+    assert.deepEqual(Object.keys(r.metrics), ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr', 'distinct', 'distinct_share']);
+    for (const m of ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr'] as const) assert.equal(r.metrics[m], rescored[m], `${r.set} ${m}`);
+    const distinct = new Set((r.predictions as { caption: string }[]).map((p) => p.caption.toLowerCase().split(/\s+/).filter((w) => w !== '').join(' '))).size;
+    assert.equal(r.metrics.distinct, distinct, `${r.set} distinct`);
+    assert.equal(r.metrics.distinct_share, distinct / 5);
+    assert.equal(r.answers, undefined, 'no answer histogram for captions');
     assert.equal(refs.size, 5);
     assert.ok([...refs.values()].every((caps) => caps.length === 5), 'five references an image');
   }
@@ -77,13 +82,22 @@ test('evaluateAssembly: four tasks on the first N examples; metrics equal a re-s
     const rescored = vqaAccuracy(loadVqaItems({ questions: files['questions.json'], annotations: files['annotations.json'], results: files['results.json'] }));
     assert.equal(r.metrics.accuracy, rescored.overall);
     for (const [type, v] of Object.entries(rescored.perAnswerType)) assert.equal(r.metrics[`accuracy/${type}`], v, `${r.set} ${type}`);
-    assert.equal(Object.keys(r.metrics).length, 1 + Object.keys(rescored.perAnswerType).length);
+    assert.equal(Object.keys(r.metrics).length, 1 + Object.keys(rescored.perAnswerType).length + 3);
+    const histogram = JSON.parse(readFileSync(files['answers.json'], 'utf8')) as { predictions: number; answers: { answer: string; count: number }[] };
+    assert.equal(histogram.predictions, 5);
+    assert.equal(histogram.answers.reduce((s, a) => s + a.count, 0), 5, 'every prediction counted once');
+    assert.ok(histogram.answers.every((a, i) => i === 0 || a.count <= histogram.answers[i - 1].count), 'most frequent first');
+    assert.equal(r.metrics.distinct_answers, histogram.answers.length);
+    assert.equal(r.metrics.top_answer_share, histogram.answers[0].count / 5);
+    const questions: BlindQuestion[] = [];
+    for await (const row of readEvalRows(r.dir, 'vqa-eval')) if (questions.length < 5) questions.push({ questionId: row.question_id as number, question: row.question as string, answers: row.answers as string[], answerType: row.answer_type as string, questionType: row.question_type as string });
+    assert.equal(r.metrics.blind_accuracy, blindAccuracy(questions), `${r.set}: the blind prior of the same 5 questions`);
   }
   const captions = results[0].predictions as { image_id: string; caption: string }[];
   assert.deepEqual(captions.map((c) => c.image_id), [0, 1, 2, 3, 4].map((i) => `coco-00000${i}`));
   assert.ok(captions.every((c) => typeof c.caption === 'string' && c.caption.split(' ').length <= 6 && !c.caption.includes('<')), 'decoded text, special tokens dropped');
   const keys = Object.keys(metricRecord(results, 'vadapter/eval/'));
-  assert.ok(keys.includes('vadapter/eval/coco/CIDEr') && keys.includes('vadapter/eval/msrvtt-qa/accuracy'));
+  for (const key of ['coco/CIDEr', 'coco/distinct', 'msrvtt/distinct_share', 'msrvtt-qa/accuracy', 'msrvtt-qa/blind_accuracy', 'vqav2/distinct_answers', 'vqav2/top_answer_share']) assert.ok(keys.includes(`vadapter/eval/${key}`), key);
 });
 
 test('predictions do not depend on the batch size (left-padded QA prompts of different lengths), and few-shot examples change the prompt', async () => {
@@ -106,6 +120,9 @@ test('QA metrics belong to their questions: a model that always answers "yes" sc
   sayOnly(yes.params, tok.encode('yes')[0]);
   const [r] = await evaluateAssembly(yes, configs, tok, TASKS.slice(1, 2), { ...OPTIONS, limit: 8, decoding: { method: 'beam', beams: 2, maxTokens: 1 } });
   assert.ok((r.predictions as { answer: string }[]).every((p) => p.answer === 'yes'));
+  assert.deepEqual(r.answers, [{ answer: 'yes', count: 8 }]);
+  assert.equal(r.metrics.distinct_answers, 1);
+  assert.equal(r.metrics.top_answer_share, 1);
   const byType = new Map<string, number[]>();
   for await (const row of readEvalRows(TASKS[1].dir, 'vqa-eval')) {
     if ([...byType.values()].flat().length === 8) break;

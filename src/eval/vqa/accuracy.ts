@@ -5,8 +5,8 @@
 // min(1, matches among the other n-1 answers / 3); a question scores their mean. Reported
 // accuracies are percentages rounded to 2 decimals with Python's round().
 
-import { pyRound, pyStrip, pySum } from '../pysemantics.ts';
-import { processDigitArticle, processPunctuation } from './normalize.ts';
+import { pyRound, pySum } from '../pysemantics.ts';
+import { cleanAnswer, normalizeAnswer } from './normalize.ts';
 
 export type QuestionId = number | string;
 
@@ -27,22 +27,14 @@ export interface VqaAccuracy {
 
 const DECIMALS = 2;
 
-function clean(answer: string): string {
-  return pyStrip(answer.replace(/\n/g, ' ').replace(/\t/g, ' '));
-}
-
-function normalize(answer: string): string {
-  return processDigitArticle(processPunctuation(answer));
-}
-
 /** Accuracy of one question as a fraction in [0, 1]. */
 export function questionAccuracy(answers: readonly string[], prediction: string): number {
   if (answers.length === 0) throw new Error('questionAccuracy: a question needs at least one human answer');
-  let gt = answers.map(clean);
-  let pred = clean(prediction);
+  let gt = answers.map(cleanAnswer);
+  let pred = cleanAnswer(prediction);
   if (new Set(gt).size > 1) {
-    gt = gt.map(normalize);
-    pred = normalize(pred);
+    gt = gt.map(normalizeAnswer);
+    pred = normalizeAnswer(pred);
   }
   const matches = gt.filter((a) => a === pred).length;
   const perSubset = gt.map((a) => Math.min(1, (matches - (a === pred ? 1 : 0)) / 3));

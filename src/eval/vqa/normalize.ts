@@ -7,7 +7,7 @@
 // - words are lower-cased, number words up to ten become digits ("none" becomes "0"), articles
 //   are dropped, and apostrophe-less contractions get their apostrophes back.
 
-import { pySplit } from '../pysemantics.ts';
+import { pySplit, pyStrip } from '../pysemantics.ts';
 
 const PUNCTUATION = [';', '/', '[', ']', '"', '{', '}', '(', ')', '=', '+', '\\', '_', '-', '>', '<', '@', '`', ',', '?', '!'];
 const DIGIT_COMMA_DIGIT = /\p{Nd},\p{Nd}/u;
@@ -59,4 +59,19 @@ export function processDigitArticle(text: string): string {
     .filter((word) => !ARTICLES.has(word))
     .map((word) => CONTRACTIONS.get(word) ?? word)
     .join(' ');
+}
+
+/** What the script does to every answer and prediction: tabs and newlines become spaces, surrounding whitespace goes. */
+export function cleanAnswer(text: string): string {
+  return pyStrip(text.replace(/\n/g, ' ').replace(/\t/g, ' '));
+}
+
+/** What it does besides, to a cleaned text, when the human answers disagree: punctuation, then digits, articles and contractions. */
+export function normalizeAnswer(text: string): string {
+  return processDigitArticle(processPunctuation(text));
+}
+
+/** An answer as the script compares it when it normalises: cleaned, then normalised ("Two.", " two" and "2" are all "2"). */
+export function canonicalAnswer(text: string): string {
+  return normalizeAnswer(cleanAnswer(text));
 }

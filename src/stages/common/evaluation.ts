@@ -1,7 +1,10 @@
 // Zero-shot evaluation of a VLM assembly on eval sets: captioning (images or clips) scored with
 // BLEU-1..4, ROUGE-L and CIDEr-D, QA (images or clips) scored with VQA accuracy, overall and per
-// answer type. Each task returns its metrics, its predictions in the COCO / VQA results format and
-// the matching reference files, so that `vadapter eval caption|vqa` re-scores them to the same
+// answer type. Beside them, how much the outputs vary (distinct captions; the distribution of
+// answers) and, for QA, the accuracy of answering without the image (blind-prior.ts), to tell
+// generation that depends on the image from one text for every input. Each task returns its
+// metrics, its predictions in the COCO / VQA results format and the matching reference files (QA:
+// and the answer histogram), so that `vadapter eval caption|vqa` re-scores them to the same
 // numbers. `limit` takes the first N examples of each set (a fixed subset, for evaluation during
 // training). The `evaluate` stage and the training stages call evaluateAssembly.
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,7 +15,9 @@ import { CAPTION_METRICS, scoreCaptions } from '../../eval/caption-metrics.ts';
 import { isVlmConfigs } from '../../eval/decode/step-model.ts';
 import { captionAnnotationsFile, captionResultsFile, idFromKey, vqaAnnotationsFile, vqaQuestionsFile, vqaResultsFile, type CaptionRecord, type QaRecord } from '../../eval/files/write.ts';
 import { generate, type DecodingOptions } from '../../eval/generate.ts';
+import { answerSpread, captionSpread, type AnswerCount } from '../../eval/output-spread.ts';
 import { vqaAccuracy } from '../../eval/vqa/accuracy.ts';
+import { blindAccuracy } from '../../eval/vqa/blind-prior.ts';
 import type { AssemblyConfigs } from '../../models/assembly_config.ts';
 import { decoderOf, type VlmConfigs } from '../../models/vlm.ts';
 import type { Params } from '../../models/params.ts';
@@ -53,9 +58,12 @@ export interface EvaluationOptions {
 
 export interface TaskEvaluation extends EvalSetRef {
   examples: number;
-  metrics: Record<string, number>; // caption: Bleu_1..Bleu_4, ROUGE_L, CIDEr (fractions); QA: accuracy, accuracy/<answer type> (percent)
+  // caption: Bleu_1..Bleu_4, ROUGE_L, CIDEr (fractions), distinct (captions), distinct_share;
+  // QA: accuracy, accuracy/<answer type>, blind_accuracy (percent), distinct_answers, top_answer_share (fraction)
+  metrics: Record<string, number>;
   predictions: object[]; // COCO results [{"image_id", "caption"}] or VQA results [{"question_id", "answer"}]
   references: { annotations: object; questions?: object }; // COCO caption annotations, or VQA annotations + questions
+  answers?: AnswerCount[]; // QA: how often each (normalised) answer was predicted, most frequent first
 }
 
 interface Run {
@@ -87,10 +95,15 @@ export function metricRecord(results: TaskEvaluation[], prefix: string): Record<
   return Object.fromEntries(results.flatMap((r) => Object.entries(r.metrics).map(([m, v]) => [`${prefix}${r.set}/${m}`, v])));
 }
 
-/** The files of a task's result: results.json, annotations.json and (QA) questions.json, as JSON text. */
+/** The files of a task's result: results.json, annotations.json and (QA) questions.json and answers.json, as JSON text. */
 export function taskFiles(r: TaskEvaluation): Record<string, string> {
   const json = (v: object) => `${JSON.stringify(v)}\n`;
-  return { 'results.json': json(r.predictions), 'annotations.json': json(r.references.annotations), ...(r.references.questions ? { 'questions.json': json(r.references.questions) } : {}) };
+  return {
+    'results.json': json(r.predictions),
+    'annotations.json': json(r.references.annotations),
+    ...(r.references.questions ? { 'questions.json': json(r.references.questions) } : {}),
+    ...(r.answers ? { 'answers.json': json({ predictions: r.examples, answers: r.answers }) } : {}), // a list: an object would put "2" before "yes"
+  };
 }
 
 function templateOf(o: EvaluationOptions, task: EvalTask): string {
@@ -139,7 +152,7 @@ async function captionTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
   const scores = scoreCaptions(new Map(records.map((r) => [r.imageId, r.references])), new Map(records.map((r) => [r.imageId, r.prediction])));
   return {
     ...ref, examples: records.length,
-    metrics: Object.fromEntries(CAPTION_METRICS.map((m) => [m, scores[m]])),
+    metrics: { ...Object.fromEntries(CAPTION_METRICS.map((m) => [m, scores[m]])), ...captionSpread(records.map((r) => r.prediction)) },
     predictions: captionResultsFile(records),
     references: { annotations: captionAnnotationsFile(records, ref.set) },
   };
@@ -154,10 +167,15 @@ async function qaTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
   }));
   checkUnique(records.map((r) => r.questionId), ref, 'question');
   const accuracy = vqaAccuracy(records);
+  const { histogram, ...spread } = answerSpread(records.map((r) => r.prediction));
   return {
     ...ref, examples: records.length,
-    metrics: { accuracy: accuracy.overall, ...Object.fromEntries(Object.entries(accuracy.perAnswerType).map(([type, v]) => [`accuracy/${type}`, v])) },
+    metrics: {
+      accuracy: accuracy.overall, ...Object.fromEntries(Object.entries(accuracy.perAnswerType).map(([type, v]) => [`accuracy/${type}`, v])),
+      blind_accuracy: blindAccuracy(done.map((d) => d.example)), ...spread,
+    },
     predictions: vqaResultsFile(records),
     references: { questions: vqaQuestionsFile(records, ref.set), annotations: vqaAnnotationsFile(records, ref.set) },
+    answers: histogram,
   };
 }
