@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { compareCommand } from './compare.ts';
 import { dataCommand } from './data.ts';
+import { diagnoseCommand } from './diagnose.ts';
 import { doctorCommand } from './doctor.ts';
 import { evalCommand } from './eval.ts';
 import { gcCommand } from './gc.ts';
@@ -12,4 +13,4 @@ import { stageCommand } from './stage.ts';
 import { statusCommand } from './status.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, compareCommand, gcCommand, stageCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, compareCommand, diagnoseCommand, gcCommand, stageCommand];

@@ -14,6 +14,17 @@ export interface HeadLayout {
  * Query head h reads key/value head floor(h / (heads / kvHeads)).
  */
 export function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, layout: HeadLayout, bias?: tf.Tensor): tf.Tensor {
+  return attendCore(q, k, v, layout, bias).out;
+}
+
+/** As `attend`, also returning the attention probabilities [B, heads, N, M] (each query's row sums to 1). For inspection only. */
+export function attendWithWeights(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, layout: HeadLayout, bias?: tf.Tensor): { out: tf.Tensor; weights: tf.Tensor } {
+  const { out, probs } = attendCore(q, k, v, layout, bias);
+  return { out, weights: tf.reshape(probs, [q.shape[0], layout.heads, q.shape[1]!, k.shape[1]!]) }; // [B, kvH, g*N, M] -> [B, heads, N, M]: head kv*g + i
+}
+
+/** The one computation both share (same ops in the same order, so `attend` is unchanged by the inspection path). */
+function attendCore(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, layout: HeadLayout, bias?: tf.Tensor): { out: tf.Tensor; probs: tf.Tensor } {
   const { heads, kvHeads, headDim } = layout;
   const batch = q.shape[0];
   const n = q.shape[1]!;
@@ -27,9 +38,10 @@ export function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, layout: HeadLay
     const grouped = tf.reshape(scores, [batch, kvHeads, group, n, m]); // [B, kvH, g, N, M]
     scores = tf.reshape(tf.add(grouped, tf.expandDims(bias, 1)), [batch, kvHeads, group * n, m]); // bias [B, 1, 1, N, M]
   }
-  const out = tf.matMul(tf.softmax(scores), vh); // [B, kvH, g*N, hd]
+  const probs = tf.softmax(scores); // [B, kvH, g*N, M]
+  const out = tf.matMul(probs, vh); // [B, kvH, g*N, hd]
   const split = tf.reshape(out, [batch, kvHeads, group, n, headDim]); // [B, kvH, g, N, hd]
-  return tf.reshape(tf.transpose(split, [0, 3, 1, 2, 4]), [batch, n, heads * headDim]); // [B, N, H*hd]
+  return { out: tf.reshape(tf.transpose(split, [0, 3, 1, 2, 4]), [batch, n, heads * headDim]), probs }; // [B, N, H*hd]
 }
 
 export type MaskKind = 'causal' | 'prefix';

@@ -2,10 +2,11 @@
 // heads (kvHeads 1 = multi-query), SwiGLU MLP, RMSNorm or LayerNorm, optional parallel block, no
 // biases, output logits through the tied token embedding. The forward pass takes token ids or input
 // embeddings (visual tokens as a prefix), a padding mask, a causal / bidirectional-prefix switch, and
-// a key/value cache for incremental decoding.
+// a key/value cache for incremental decoding; on request it also returns every layer's attention
+// probabilities (for inspection: src/diagnose/).
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { attend, attentionBias, positionsFromMask, rope, type HeadLayout, type MaskKind } from './attention.ts';
+import { attend, attendWithWeights, attentionBias, positionsFromMask, rope, type HeadLayout, type MaskKind } from './attention.ts';
 import { dense, initDense, initNorm, norm, silu } from './layers.ts';
 import { ParamFactory, type Params, type Weights } from './params.ts';
 
@@ -64,11 +65,13 @@ export interface LmInput {
   maskKind?: MaskKind; // 'causal' (default) or 'prefix': the first `prefix` positions see each other both ways
   prefix?: number;
   cache?: KvCache; // earlier positions (incremental decoding)
+  attention?: boolean; // also return every layer's attention probabilities (inspection; off by default, the normal path is unchanged)
 }
 
 export interface LmOutput {
   hidden: tf.Tensor; // [B, N, width], after the final norm
   cache: KvCache; // the input cache extended by these N positions
+  attention?: tf.Tensor[]; // with input.attention: per layer [B, heads, N, P+N], each query's row summing to 1
 }
 
 /** ids [B, N] int32 -> [B, N, width]. */
@@ -87,6 +90,7 @@ export function lmLogits(w: Weights, hidden: tf.Tensor): tf.Tensor {
 interface LayerContext {
   bias: tf.Tensor; // [B, 1, N, P+N]
   positions: tf.Tensor; // [B, N]
+  attention?: tf.Tensor[]; // when given, each layer appends its attention probabilities
 }
 
 function attention(w: Weights, c: LmConfig, h: tf.Tensor, ctx: LayerContext, past?: { k: tf.Tensor; v: tf.Tensor }) {
@@ -99,7 +103,13 @@ function attention(w: Weights, c: LmConfig, h: tf.Tensor, ctx: LayerContext, pas
   const vNew = dense(w, 'attn.v', h, false);
   const k = past ? tf.concat([past.k, kNew], 1) : kNew; // [B, P+N, kvH*hd]
   const v = past ? tf.concat([past.v, vNew], 1) : vNew;
-  return { out: dense(w, 'attn.o', attend(q, k, v, layout, ctx.bias), false), k, v };
+  let attended: tf.Tensor;
+  if (ctx.attention) {
+    const inspected = attendWithWeights(q, k, v, layout, ctx.bias);
+    ctx.attention.push(inspected.weights);
+    attended = inspected.out;
+  } else attended = attend(q, k, v, layout, ctx.bias);
+  return { out: dense(w, 'attn.o', attended, false), k, v };
 }
 
 function swiglu(w: Weights, x: tf.Tensor): tf.Tensor {
@@ -127,11 +137,12 @@ export function lmForward(w: Weights, c: LmConfig, input: LmInput): LmOutput {
   const bias = attentionBias({ queries: n!, past: pastLength, kind: input.maskKind ?? 'causal', prefix: input.prefix, keyMask });
   const positions = positionsFromMask(mask, past?.nextPosition); // [B, N]
   const layers: KvCache['layers'] = [];
+  const attention = input.attention ? [] : undefined;
   for (let i = 0; i < c.layers; i++) {
-    const out = block(w.scope(`blocks.${i}`), c, x, { bias, positions }, past?.layers[i]);
+    const out = block(w.scope(`blocks.${i}`), c, x, { bias, positions, attention }, past?.layers[i]);
     x = out.x;
     layers.push({ k: out.k, v: out.v });
   }
   const nextPosition = tf.add(past ? past.nextPosition : tf.zeros([b], 'int32'), tf.cast(tf.sum(mask, 1), 'int32')); // [B]
-  return { hidden: norm(w, 'ln', x, c.norm), cache: { layers, keyMask, nextPosition } };
+  return { hidden: norm(w, 'ln', x, c.norm), cache: { layers, keyMask, nextPosition }, ...(attention ? { attention } : {}) };
 }

@@ -1,8 +1,10 @@
 // The vision-language forward passes of the three assemblies: frames -> visual tokens at the
 // decoder's width; the prompt sequence [before, visual tokens, after, caption]; the caption-only
 // next-token loss; and the first/next steps of incremental decoding (for greedy or beam search).
+// Each also exists given the visual tokens instead of frames (`prefix*`), for any decoder: what
+// src/diagnose/ feeds the frozen LLM in place of an adapter's tokens.
 import * as tf from '@tensorflow/tfjs-core';
-import { crossAttentionOf, type ConfigsOf } from './assembly_config.ts';
+import { crossAttentionOf, type ConfigsOf, type DecoderMask } from './assembly_config.ts';
 import { dense } from './layers.ts';
 import { embedTokens, lmForward, lmLogits, type KvCache, type LmConfig } from './lm.ts';
 import { maskedCrossEntropy } from './losses.ts';
@@ -27,9 +29,26 @@ export interface CaptionBatch extends PromptBatch {
   targetMask: tf.Tensor; // [B, L], 1 = caption token, 0 = padding (not scored)
 }
 
+/** A prompt (and caption) without frames: for the `prefix*` functions, which are handed the visual tokens. */
+export type PromptText = Omit<PromptBatch, 'frames'>;
+export type CaptionText = Omit<CaptionBatch, 'frames'>;
+
 /** The decoder that reads the prompt: the TLM in the stage-1 captioner, else the frozen LLM. */
 export function decoderOf(c: VlmConfigs): { component: 'tlm' | 'llm'; config: LmConfig } {
   return c.kind === 'captioner' ? { component: 'tlm', config: c.tlm } : { component: 'llm', config: c.llm };
+}
+
+/** A decoder LM reading [prompt, visual tokens, prompt, caption]: its weights, config and mask over the prompt. */
+export interface PrefixDecoder {
+  weights: Weights;
+  config: LmConfig;
+  mask: DecoderMask;
+}
+
+/** The decoder of a VLM assembly as a PrefixDecoder. */
+export function prefixDecoderOf(params: Params, c: VlmConfigs): PrefixDecoder {
+  const { component, config } = decoderOf(c);
+  return { weights: weights(params, component), config, mask: c.decoderMask };
 }
 
 /** ViT features [B, T, S, vit width] -> the cross-attention module's tokens [B, n, width] (an FC in front of a resampler when there is one). */
@@ -58,7 +77,7 @@ interface Sequence {
 }
 
 /** [before, visual, after, ...extra] as decoder input embeddings with their mask. */
-function promptSequence(dec: Weights, visual: tf.Tensor, batch: PromptBatch, extra: { ids: tf.Tensor; mask: tf.Tensor }[] = []): Sequence {
+function promptSequence(dec: Weights, visual: tf.Tensor, batch: PromptText, extra: { ids: tf.Tensor; mask: tf.Tensor }[] = []): Sequence {
   const [b, v] = visual.shape;
   const parts = [
     { ids: batch.beforeIds, mask: batch.beforeMask },
@@ -73,14 +92,33 @@ function promptSequence(dec: Weights, visual: tf.Tensor, batch: PromptBatch, ext
 
 /** Mean next-token cross-entropy over the caption tokens only (prompt and padding not scored). */
 export function captionLoss(params: Params, c: VlmConfigs, batch: CaptionBatch): tf.Scalar {
-  const { component, config } = decoderOf(c);
-  const dec = weights(params, component);
-  const seq = promptSequence(dec, visualTokens(params, c, batch.frames), batch, [{ ids: batch.targetIds, mask: batch.targetMask }]);
-  const hidden = lmForward(dec, config, { embeddings: seq.embeddings, mask: seq.mask, maskKind: c.decoderMask, prefix: seq.prefix }).hidden; // [B, N, width]
-  const [b, , width] = hidden.shape;
+  return prefixCaptionLoss(prefixDecoderOf(params, c), visualTokens(params, c, batch.frames), batch);
+}
+
+export interface CaptionForward {
+  hidden: tf.Tensor; // [B, N, width], N = prefix + L
+  prefix: number; // Pb + V + Pa: position prefix - 1 + i predicts caption token i
+  attention?: tf.Tensor[]; // with `attention`: per layer [B, heads, N, N]
+}
+
+/** The decoder over [before, visual [B, V, width], after, caption] (teacher forcing); `attention` also returns its attention probabilities. */
+export function prefixCaptionForward(dec: PrefixDecoder, visual: tf.Tensor, batch: CaptionText, o: { attention?: boolean } = {}): CaptionForward {
+  const seq = promptSequence(dec.weights, visual, batch, [{ ids: batch.targetIds, mask: batch.targetMask }]);
+  const out = lmForward(dec.weights, dec.config, { embeddings: seq.embeddings, mask: seq.mask, maskKind: dec.mask, prefix: seq.prefix, ...(o.attention ? { attention: true } : {}) });
+  return { hidden: out.hidden, prefix: seq.prefix, ...(out.attention ? { attention: out.attention } : {}) };
+}
+
+/** captionLoss given the visual tokens [B, V, width] (V may be 0: no visual tokens). */
+export function prefixCaptionLoss(dec: PrefixDecoder, visual: tf.Tensor, batch: CaptionText): tf.Scalar {
+  return captionLossOf(dec, prefixCaptionForward(dec, visual, batch), batch);
+}
+
+/** The caption loss from a teacher-forced forward pass. */
+export function captionLossOf(dec: PrefixDecoder, f: CaptionForward, batch: CaptionText): tf.Scalar {
+  const [b, , width] = f.hidden.shape;
   const length = batch.targetIds.shape[1]!;
-  const predicting = tf.slice(hidden, [0, seq.prefix - 1, 0], [b, length, width!]); // [B, L, width]: position i predicts caption token i
-  return maskedCrossEntropy(lmLogits(dec, predicting), batch.targetIds, batch.targetMask);
+  const predicting = tf.slice(f.hidden, [0, f.prefix - 1, 0], [b, length, width!]); // [B, L, width]: position i predicts caption token i
+  return maskedCrossEntropy(lmLogits(dec.weights, predicting), batch.targetIds, batch.targetMask);
 }
 
 export interface DecodeStep {
@@ -90,19 +128,25 @@ export interface DecodeStep {
 
 /** Encode frames and run the prompt: the logits of the first generated token and the cache to continue from. */
 export function startDecoding(params: Params, c: VlmConfigs, batch: PromptBatch): DecodeStep {
-  const { component, config } = decoderOf(c);
-  const dec = weights(params, component);
-  const seq = promptSequence(dec, visualTokens(params, c, batch.frames), batch);
-  const out = lmForward(dec, config, { embeddings: seq.embeddings, mask: seq.mask, maskKind: c.decoderMask, prefix: seq.prefix });
-  return { logits: lastLogits(dec, out.hidden), cache: out.cache };
+  return startPrefixDecoding(prefixDecoderOf(params, c), visualTokens(params, c, batch.frames), batch);
 }
 
 /** Feed the tokens just chosen, ids [B] or [B, 1] int32, after the cached positions. */
 export function continueDecoding(params: Params, c: VlmConfigs, ids: tf.Tensor, cache: KvCache): DecodeStep {
-  const { component, config } = decoderOf(c);
-  const dec = weights(params, component);
-  const out = lmForward(dec, config, { ids: tf.reshape(ids, [-1, 1]), cache }); // [B, 1] new position
-  return { logits: lastLogits(dec, out.hidden), cache: out.cache };
+  return continuePrefixDecoding(prefixDecoderOf(params, c), ids, cache);
+}
+
+/** startDecoding given the visual tokens [B, V, width]. */
+export function startPrefixDecoding(dec: PrefixDecoder, visual: tf.Tensor, batch: PromptText): DecodeStep {
+  const seq = promptSequence(dec.weights, visual, batch);
+  const out = lmForward(dec.weights, dec.config, { embeddings: seq.embeddings, mask: seq.mask, maskKind: dec.mask, prefix: seq.prefix });
+  return { logits: lastLogits(dec.weights, out.hidden), cache: out.cache };
+}
+
+/** continueDecoding for a PrefixDecoder. */
+export function continuePrefixDecoding(dec: PrefixDecoder, ids: tf.Tensor, cache: KvCache): DecodeStep {
+  const out = lmForward(dec.weights, dec.config, { ids: tf.reshape(ids, [-1, 1]), cache }); // [B, 1] new position
+  return { logits: lastLogits(dec.weights, out.hidden), cache: out.cache };
 }
 
 function lastLogits(dec: Weights, hidden: tf.Tensor): tf.Tensor {

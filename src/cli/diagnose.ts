@@ -1,0 +1,118 @@
+// `vadapter diagnose prefix SPEC [overrides..]`: can the spec's frozen LLM be steered by a prefix at
+// all? Ceiling tests on a run spec (docs/diagnostics.md): (a) an oracle prefix, (b) free soft
+// prompts, (c) the trained adapters' attention mass and scale. Printing only; src/diagnose/ measures.
+import type { CommandModule } from 'yargs';
+import type { PrefixDiagnosis } from '../diagnose/prefix.ts';
+import { resolveRoot } from '../track/root.ts';
+import { formatTable, printJson, printLine } from './output.ts';
+import { experimentOptions, type ExperimentArgs } from './plan.ts';
+
+interface PrefixArgs extends ExperimentArgs {
+  json: boolean;
+  limit: number;
+  steps: number;
+  lr: number;
+  tokens?: number;
+  seed: number;
+  set: string;
+  trial: number;
+  anyCode: boolean;
+  measure: string[];
+  llm?: string;
+  adapters?: string[];
+  maxTokens: number;
+  backend?: string;
+}
+
+const f = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const quote = (s: string | undefined) => (s === undefined ? '-' : JSON.stringify(s));
+
+function printDiagnosis(d: PrefixDiagnosis): void {
+  const e = d.encoding;
+  printLine(`diagnose prefix: experiment ${d.experiment} (trial ${d.trial}), the first ${d.examples} examples of ${d.set}`);
+  const step = d.stages.find((s) => s.stage === d.llm.stage)!.step;
+  printLine(`frozen LLM: stage ${d.llm.stage} at step ${step} (width ${d.llm.width}, ${d.llm.layers} layers); prompt ${JSON.stringify(e.prompt)}, ${e.maxTokens} caption tokens, ${e.decoderMask} mask${e.from ? ` (as stage ${e.from} trains)` : ''}`);
+  for (const s of d.stages.filter((x) => x.code !== d.code)) printLine(`note: stage ${s.stage} (${s.fingerprint}) was computed by code version ${s.code}, not the current ${d.code} (--any-code)`);
+  if (d.oracle) {
+    const c = d.oracle.conditions;
+    printLine();
+    printLine('(a) oracle prefix: the LLM\'s own embeddings of reference 2 where the visual tokens go; loss on reference 1; greedy CIDEr against references 1, 3, 4, 5');
+    printLine(formatTable(['prefix', 'tokens', 'loss (ref 1)', 'CIDEr'], [
+      ['oracle (its reference 2)', f(c.oracle.prefixTokens, 1), f(c.oracle.loss), f(c.oracle.cider)],
+      ['empty (no visual tokens)', f(c.empty.prefixTokens, 1), f(c.empty.loss), f(c.empty.cider)],
+      ['mismatched (next example\'s 2)', f(c.mismatched.prefixTokens, 1), f(c.mismatched.loss), f(c.mismatched.cider)],
+    ]));
+    for (let i = 0; i < Math.min(2, d.examples); i++) {
+      if (c.oracle.captions) printLine(`  example ${i}: oracle ${quote(c.oracle.captions[i])}; empty ${quote(c.empty.captions?.[i])}; mismatched ${quote(c.mismatched.captions?.[i])}`);
+    }
+    printLine(`reading: ${d.oracle.reading}`);
+  }
+  if (d.soft) {
+    const s = d.soft;
+    printLine();
+    printLine(`(b) free soft prompts: ${s.tokens} vectors per example from N(0, ${f(s.initStd)}) (the embedding scale), ${s.steps} Adam steps at lr ${s.lr} (in units of that scale) on references 1-4, the LLM frozen; their norm grew ${f(s.growth, 2)}x`);
+    printLine(formatTable(['loss', 'soft prompt', 'before optimisation', 'empty prefix'], [
+      ['held out (reference 5)', f(s.heldOut.soft), f(s.heldOut.initial), f(s.heldOut.empty)],
+      ['training (references 1-4)', f(s.trainLoss.after), f(s.trainLoss.before), '-'],
+    ]));
+    printLine(`reading: ${s.reading}`);
+  }
+  if (d.attention) {
+    const a = d.attention;
+    printLine();
+    printLine('(c) attention of the caption positions (mean over layers, heads, positions, examples) on each part, the loss on reference 1, and the tokens\' scale');
+    const o = a.oracle;
+    printLine(formatTable(['prefix', 'kind', 'step', 'tokens', 'on visual', 'on prompt', 'on caption', 'loss (ref 1)', 'RMS norm', 'x embeddings', 'across images'], [
+      ['oracle (reference 2)', 'reference point', '-', f(o.tokens, 1), pct(o.mass.visual), pct(o.mass.prompt), pct(o.mass.caption), f(o.loss), f(o.embeddingRms), '1.00', '-'],
+      ...a.adapters.map((r) => [r.stage, r.kind, String(r.step), String(r.tokens), pct(r.mass.visual), pct(r.mass.prompt), pct(r.mass.caption), f(r.loss), f(r.visualRms), f(r.scale, 2), Number.isNaN(r.spread) ? '-' : pct(r.spread)]),
+    ]));
+    printLine(`reading: ${a.reading}`);
+  }
+}
+
+const prefixCommand: CommandModule<object, PrefixArgs> = {
+  command: 'prefix <spec> [overrides..]',
+  describe: 'can the frozen LLM of a run spec be steered by a prefix? (a) oracle prefix, (b) free soft prompts, (c) the adapters\' attention and scale',
+  builder: (y) =>
+    experimentOptions(y)
+      .option('limit', { type: 'number', default: 32, describe: 'the first N examples of the eval set' })
+      .option('set', { type: 'string', default: 'coco', describe: 'the caption-eval set (a name under data.eval)' })
+      .option('measure', { type: 'string', array: true, choices: ['oracle', 'soft', 'attention'], default: ['oracle', 'soft', 'attention'], describe: 'which measurements: (a) oracle, (b) soft, (c) attention' })
+      .option('steps', { type: 'number', default: 100, describe: '(b) Adam steps per soft prompt' })
+      .option('lr', { type: 'number', default: 0.03, describe: '(b) the soft prompts\' learning rate' })
+      .option('tokens', { type: 'number', describe: '(b) vectors per soft prompt (default: the visual tokens the adapters produce)' })
+      .option('seed', { type: 'number', default: 0, describe: '(b) seed of the soft prompts\' initialisation' })
+      .option('llm', { type: 'string', describe: 'the frozen LLM\'s pretrain-lm stage (default: the adapters\' llm:)' })
+      .option('adapters', { type: 'string', array: true, describe: '(c) the adapter stages to inspect (default: every align-adapter and align-resampler stage)' })
+      .option('trial', { type: 'number', default: 0, describe: 'the trial of a sweep' })
+      .option('any-code', { type: 'boolean', default: false, describe: 'also use stage outputs computed by another code version (same stage, config, data and upstream otherwise)' })
+      .option('max-tokens', { type: 'number', default: 24, describe: '(a) tokens generated at most' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the measurements as JSON' })
+      .check((argv) => {
+        const a = argv as unknown as PrefixArgs;
+        for (const key of ['limit', 'steps', 'maxTokens'] as const) if (!Number.isInteger(a[key]) || a[key] < 1) throw new Error(`--${key === 'maxTokens' ? 'max-tokens' : key} must be a positive integer`);
+        if (a.tokens !== undefined && (!Number.isInteger(a.tokens) || a.tokens < 1)) throw new Error('--tokens must be a positive integer');
+        if (!(a.lr > 0)) throw new Error('--lr must be positive');
+        return true;
+      })
+      .example('$0 diagnose prefix experiments/quickstart.yaml --limit 16', 'all three measurements on a run quickstart')
+      .example('$0 diagnose prefix experiments/quickstart.yaml --measure oracle --json', 'the oracle prefix alone, as JSON') as never,
+  handler: async (args) => {
+    const { diagnosePrefix } = await import('../diagnose/prefix.ts');
+    const diagnosis = await diagnosePrefix({
+      specFile: args.spec, overrides: args.overrides.map(String), plugins: args.plugin, root: resolveRoot(args.root), trial: args.trial, anyCode: args.anyCode, backend: args.backend,
+      set: args.set, limit: args.limit, measure: args.measure as never, llm: args.llm, adapters: args.adapters, tokens: args.tokens, steps: args.steps, lr: args.lr, seed: args.seed,
+      maxTokens: args.maxTokens, log: (line) => process.stderr.write(`${line}\n`),
+    });
+    if (args.json) printJson(diagnosis);
+    else printDiagnosis(diagnosis);
+  },
+};
+
+export const diagnoseCommand: CommandModule = {
+  command: 'diagnose <command>',
+  describe: 'diagnostics of a run spec\'s trained models (docs/diagnostics.md)',
+  builder: (y) => y.command(prefixCommand).demandCommand(1, 'name a diagnostic: prefix'),
+  handler: () => undefined,
+};
