@@ -15,6 +15,12 @@ export type AssemblyKind = (typeof ASSEMBLY_KINDS)[number];
 export type DecoderMask = 'causal' | 'prefix';
 /** How the TLM attends over the resampler's tokens when it is the adapter (the paper leaves it open). */
 export type AdapterMask = 'causal' | 'bidirectional';
+/**
+ * The scale of the visual tokens handed to the frozen LLM (the paper leaves it open): 'embedding'
+ * RMS-normalises each token to the root-mean-square of the LLM's token embeddings, so that the
+ * prefix enters the LLM at the scale its own tokens do; 'none' passes the FC's output as it is.
+ */
+export type VisualNorm = 'embedding' | 'none';
 
 /** The VAdapter's cross-attention module in front of the TLM: the paper's perceiver resampler, or an attentional pooler (Table 4). */
 type AdapterFront = { resampler: ResamplerConfig; pooler?: never } | { pooler: PoolerConfig; resampler?: never };
@@ -23,8 +29,8 @@ export type AssemblyConfigs =
   | { kind: 'lm'; lm: LmConfig }
   | { kind: 'contrastive'; vit: VitConfig; text: LmConfig; embedDim: number }
   | { kind: 'captioner'; vit: VitConfig; pooler: PoolerConfig; tlm: LmConfig; decoderMask: DecoderMask }
-  | ({ kind: 'vadapter'; vit: VitConfig; tlm: LmConfig; llm: LmConfig; adapterMask: AdapterMask; decoderMask: DecoderMask } & AdapterFront)
-  | { kind: 'perceiver'; vit: VitConfig; resampler: ResamplerConfig; llm: LmConfig; decoderMask: DecoderMask };
+  | ({ kind: 'vadapter'; vit: VitConfig; tlm: LmConfig; llm: LmConfig; adapterMask: AdapterMask; decoderMask: DecoderMask; visualNorm?: VisualNorm } & AdapterFront)
+  | { kind: 'perceiver'; vit: VitConfig; resampler: ResamplerConfig; llm: LmConfig; decoderMask: DecoderMask; visualNorm?: VisualNorm };
 
 /** The cross-attention module that reads the ViT's features, as a component name and its config. */
 export type CrossAttention = { component: 'pooler'; config: PoolerConfig } | { component: 'resampler'; config: ResamplerConfig };
@@ -49,6 +55,7 @@ export interface AssemblySpec {
   embedDim?: number;
   adapterMask?: AdapterMask;
   decoderMask?: DecoderMask;
+  visualNorm?: VisualNorm;
 }
 
 function need(spec: AssemblySpec, key: keyof AssemblySpec, kind: AssemblyKind, path: (string | number)[]): ComponentSpec {
@@ -76,10 +83,10 @@ export function resolveAssembly(kind: AssemblyKind, spec: AssemblySpec, path: (s
   const llm = resolveComponent('lm', need(spec, 'llm', kind, path), {}, at('llm'));
   if (kind === 'perceiver') {
     const resampler = resolveComponent('resampler', need(spec, 'resampler', kind, path), { width: vit.width, hidden: vit.width }, at('resampler'));
-    return { kind, vit, resampler, llm, decoderMask };
+    return { kind, vit, resampler, llm, decoderMask, visualNorm: spec.visualNorm ?? 'embedding' };
   }
   const tlm = resolveComponent('lm', need(spec, 'tlm', kind, path), {}, at('tlm'));
-  return { kind, vit, ...adapterFront(spec, vit, tlm, path), tlm, llm, adapterMask: spec.adapterMask ?? 'causal', decoderMask };
+  return { kind, vit, ...adapterFront(spec, vit, tlm, path), tlm, llm, adapterMask: spec.adapterMask ?? 'causal', decoderMask, visualNorm: spec.visualNorm ?? 'embedding' };
 }
 
 /** The VAdapter's module in front of the TLM: `resampler` when given, else `pooler`; either emits tokens of the TLM's width. */

@@ -64,10 +64,17 @@ export function visualTokens(params: Params, c: VlmConfigs, frames: tf.Tensor): 
   const features = applyVit(weights(params, 'vit'), c.vit, frames); // [B, T, S, vit width]
   const tokens = crossAttend(params, c, features); // [B, n, width]
   if (c.kind === 'captioner') return tokens;
-  if (c.kind === 'perceiver') return dense(weights(params), 'fc_out', tokens); // [B, n, llm width]
+  if (c.kind === 'perceiver') return toLlmScale(params, c, dense(weights(params), 'fc_out', tokens)); // [B, n, llm width]
   const n = tokens.shape[1]!;
   const adapted = lmForward(weights(params, 'tlm'), c.tlm, { embeddings: tokens, maskKind: c.adapterMask === 'bidirectional' ? 'prefix' : 'causal', prefix: n });
-  return dense(weights(params), 'fc_out', adapted.hidden); // [B, n, llm width]
+  return toLlmScale(params, c, dense(weights(params), 'fc_out', adapted.hidden)); // [B, n, llm width]
+}
+
+/** Visual tokens [B, n, llm width] at the scale of the frozen LLM's token embeddings (visualNorm 'embedding'), else unchanged. */
+function toLlmScale(params: Params, c: ConfigsOf<'vadapter'> | ConfigsOf<'perceiver'>, tokens: tf.Tensor): tf.Tensor {
+  if ((c.visualNorm ?? 'none') === 'none') return tokens; // checkpoints from before the key existed were trained without it
+  const embedRms = tf.sqrt(tf.mean(tf.square(params.get('llm.embed.weight')!))); // a constant: the LLM is frozen
+  return tf.mul(tf.mul(tokens, tf.rsqrt(tf.add(tf.mean(tf.square(tokens), -1, true), 1e-6))), embedRms);
 }
 
 interface Sequence {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly_config.ts';
 import { presetNames } from '../models/presets.ts';
 import { userError } from '../util/errors.ts';
-import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
+import { alignmentDatasets, alignmentShape, frozenLlmShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
@@ -17,7 +17,7 @@ import type { StageContext, StageExperiment, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
-  llm: z.string().min(1), // the pretrain-lm stage whose LM is the frozen LLM
+  ...frozenLlmShape,
   adapter: z.string().min(1).nullable().optional(), // where the TLM starts: an align-decoder or pretrain-lm stage; none or null: random init
   tlm: componentRefSchema.default('tlm'), // the TLM's shape when it starts from random init
   resampler: componentRefSchema, // the module in front of the TLM (new here): a resampler (the paper's has 1 layer), or a pooler preset (Table 4)
@@ -52,6 +52,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
     ...front,
     adapterMask: config.adapterMask,
     decoderMask: config.decoderMask,
+    visualNorm: config.visualNorm,
   }, []);
   await withAssembly(configs, seed, async (assembly) => {
     const sources = {

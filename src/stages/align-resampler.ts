@@ -2,7 +2,7 @@
 // is the whole adapter: frozen ViT -> [FC] -> resampler -> FC -> frozen LLM.
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly_config.ts';
-import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
+import { alignmentDatasets, alignmentShape, frozenLlmShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
@@ -12,7 +12,7 @@ import type { StageContext, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
-  llm: z.string().min(1), // the pretrain-lm stage whose LM is the frozen LLM
+  ...frozenLlmShape,
   resampler: componentRefSchema, // the perceiver resampler (paper: 6 layers, 256 queries)
 });
 type Config = z.output<typeof configSchema>;
@@ -26,6 +26,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
     llm: upstreamComponentConfig(llm, 'lm'),
     resampler: componentSpec(config.resampler, experiment, ['resampler']),
     decoderMask: config.decoderMask,
+    visualNorm: config.visualNorm,
   }, []);
   await withAssembly(configs, seed, async (assembly) => {
     const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), llm: loadFromUpstream(assembly, llm, 'llm', 'lm') };

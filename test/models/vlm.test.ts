@@ -89,3 +89,24 @@ test('loading a checkpoint of another shape names both shapes and the config fie
   small.dispose();
   wide.dispose();
 });
+
+test("visualNorm 'embedding' puts every visual token at the RMS of the frozen LLM's token embeddings; 'none' leaves the FC's output", () => {
+  for (const kind of ['vadapter', 'perceiver'] as const) {
+    const scaled = buildAssembly(tinyConfigs(kind) as ConfigsOf<typeof kind>, 0);
+    const raw = buildAssembly({ ...(tinyConfigs(kind) as ConfigsOf<typeof kind>), visualNorm: 'none' }, 0);
+    assert.equal(scaled.configs.visualNorm, 'embedding'); // the default
+    const batch = captionBatch(3);
+    tf.tidy(() => {
+      const embedRms = Math.sqrt(tf.mean(tf.square(scaled.params.get('llm.embed.weight')!)).dataSync()[0]);
+      const tokens = visualTokens(scaled.params, scaled.configs, batch.frames); // [B, V, llm width]
+      const perToken = tf.sqrt(tf.mean(tf.square(tokens), -1)).dataSync();
+      for (const r of perToken) assert.ok(Math.abs(r - embedRms) < 1e-4 * embedRms, `${kind}: token RMS ${r} vs embedding RMS ${embedRms}`);
+      const plain = visualTokens(raw.params, raw.configs, batch.frames);
+      const direction = (t: tf.Tensor) => tf.div(t, tf.norm(t, 'euclidean', -1, true));
+      assert.ok(tf.max(tf.abs(tf.sub(direction(plain), direction(tokens)))).dataSync()[0] < 1e-4, `${kind}: same directions`);
+      assert.ok(Math.abs(tf.sqrt(tf.mean(tf.square(plain))).dataSync()[0] - embedRms) > 10 * embedRms * 1e-4, `${kind}: 'none' is not rescaled`);
+    });
+    scaled.dispose();
+    raw.dispose();
+  }
+});
