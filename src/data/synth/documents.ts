@@ -11,7 +11,7 @@
 //              `Describe the following: <description or another caption> : <caption>`
 //   qa         the paper's QA prompt with text in place of the visual tokens, answered in words:
 //              `Answer the question given the images. Given <description>. Question : <q> ? Answer: <a>`
-//              (clips end `Answer in exactly one word: <a>`), after 0-1 text-only QA shots of other
+//              (clips end `Answer in exactly one word: <a>`), a quarter of them after a text-only QA shot of other
 //              scenes written as the evaluate stage's few-shot prefix writes them
 //   recap      a scene's description, then one of its captions:        `<description> . <caption>`
 //
@@ -28,11 +28,12 @@ export const DOCUMENT_KINDS = ['captions', 'describe', 'qa', 'recap'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 /** Share of each kind among the documents. */
-export const DOCUMENT_WEIGHTS: Record<DocumentKind, number> = { captions: 0.15, describe: 0.35, qa: 0.4, recap: 0.1 };
+export const DOCUMENT_WEIGHTS: Record<DocumentKind, number> = { captions: 0.3, describe: 0.35, qa: 0.3, recap: 0.05 };
 
 /** Share of scenes that are clips (the rest are still images). */
 const CLIP_SHARE = 0.3;
-const MAX_SHOTS = 1;
+/** Share of QA documents that start with one text-only shot of another scene. */
+const SHOT_SHARE = 0.25;
 
 /** The paper's prompts around a text that stands where the visual tokens go. */
 export const DOCUMENT_PROMPTS = {
@@ -92,7 +93,7 @@ function pickKind(rng: Rng): DocumentKind {
 }
 
 function qaDocument(scene: SceneText, rng: Rng): string {
-  const shots = Array.from({ length: rng.int(MAX_SHOTS + 1) }, () => {
+  const shots = Array.from({ length: rng.float() < SHOT_SHARE ? 1 : 0 }, () => {
     const other = sceneText(rng);
     const q = pickQuestion(other.questions(), rng);
     return DOCUMENT_PROMPTS.shot(q.question, q.answer);

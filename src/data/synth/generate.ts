@@ -9,7 +9,7 @@ import { itemRng, type SynthSet } from './sets.ts';
 import type { Scale } from './scales.ts';
 
 /** Bump when the generator's output changes, so that datasets made by an older one are regenerated. */
-export const SYNTH_VERSION = 1;
+export const SYNTH_VERSION = 2;
 const DEFAULT_IMAGE_SIZE = 64;
 const PARALLEL_ITEMS = 16;
 
