@@ -80,7 +80,7 @@ function applyOverrides(doc: Record<string, unknown>, map: SourceMap, overrides:
     const values = o.values.map((v, i) => assignable(doc, o, v, o.raw[i], issues));
     if (values.some((v) => v === REJECTED)) continue;
     if (values.length > 1) {
-      axes.push({ key: dottedPath(o.path), path: o.path, pos, values: values.map((value, i) => ({ value, raw: o.raw[i], pos })) });
+      axes.push({ key: dottedPath(o.path), path: o.path, pos, add: o.op !== 'set', values: values.map((value, i) => ({ value, raw: o.raw[i], pos })) });
       continue;
     }
     setAt(doc, o.path, values[0]);
@@ -118,7 +118,7 @@ function sweepAxes(sweep: unknown, base: Record<string, unknown>, map: SourceMap
   const axes = combineAxes(axesFromBlock(block.value, map), cliAxes);
   for (const axis of axes) {
     for (const v of axis.values) {
-      const result = checkAssignment(base, axis.path, v.value, v.raw, axis.key === 'seed' ? 'force' : 'set');
+      const result = checkAssignment(base, axis.path, v.value, v.raw, axis.add || axis.key === 'seed' ? 'force' : 'set');
       if ('value' in result) v.value = result.value;
       else issues.push({ ...result.issue, ...v.pos });
     }

@@ -16,6 +16,7 @@ export interface SweepAxis {
   path: DocPath;
   values: AxisValue[];
   pos: SourcePos; // where the axis was declared
+  add?: boolean; // from `+key=a,b` on the command line: the key is new to the spec
 }
 
 export interface TrialAssignment {

@@ -119,3 +119,9 @@ test('a swept value that fails the common schema is reported once at the sweep p
   assert.equal(errors.length, 1);
   assert.match(errors[0], /ov\.yaml:9:14: seed: expected a non-negative integer, got -2$/);
 });
+
+test('+key=a,b sweeps over a key the spec does not have', () => {
+  const trials = loadSpec(spec(), ['+stages.stage1.extra=1,2']).trials;
+  assert.deepEqual(trials.map((t) => (t.spec.stages.stage1 as Record<string, unknown>).extra), [1, 2]);
+  assert.throws(() => loadSpec(spec(), ['+stages.stage1.lr=0.1,0.2']), /key already exists/);
+});
