@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ciderD } from '../../src/eval/cider.ts';
+import { ciderD, ciderDRows } from '../../src/eval/cider.ts';
 import { NgramTable } from '../../src/eval/ngrams.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 function cider(images: [string, string[]][]): { score: number; perImage: number[] } {
   const table = new NgramTable();
@@ -68,4 +69,21 @@ test('with a single image every idf is log(1) - log(1) = 0, so CIDEr-D is 0 even
 
 test('an empty candidate scores 0', () => {
   close(cider([['', ['a b']], ['c', ['c']]]).perImage[0], 0);
+});
+
+test('ciderDRows: every candidate on every image, bit for bit what ciderD gives it as that image\'s candidate (across candidate blocks)', () => {
+  const rng = new Rng(11);
+  const words = ['a', 'dog', 'cat', 'on', 'the', 'grass', 'red', 'ball', 'sofa', 'runs', 'sits', 'big'];
+  const sentence = () => Array.from({ length: 2 + rng.int(7) }, () => words[rng.int(words.length)]).join(' ');
+  const table = new NgramTable();
+  const refs = Array.from({ length: 30 }, (_, i) => Array.from({ length: 1 + (i % 10) }, () => table.add(sentence())));
+  const cands = [...refs.flat(), table.add(''), table.add('zebra zebra')]; // 167 references + two that none contain
+  const extra = Array.from({ length: 120 }, () => table.add(sentence())); // > 256 candidates: two blocks
+  const all = [...cands, ...extra];
+  const scratch = table.denseArrays();
+  const rows: Float64Array[] = [];
+  ciderDRows(table, all, refs, scratch, (c, row) => rows.push(Float64Array.from(row)));
+  assert.equal(rows.length, all.length);
+  all.forEach((cand, c) => assert.deepEqual(rows[c], Float64Array.from(ciderD(table, refs.map(() => cand), refs, scratch).perImage), `candidate ${c}`));
+  assert.ok(scratch.every((a) => a.every((x) => x === 0)), 'scratch left zeroed');
 });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvalRows } from '../../src/data/eval-sets.ts';
 import { ensureSynthetic } from '../../src/data/synth/ensure.ts';
+import { blindCaption } from '../../src/eval/blind-caption.ts';
+import { loadCaptionAnnotations } from '../../src/eval/files/coco-captions.ts';
 import { majority } from '../../src/eval/files/write.ts';
 import { blindAccuracy, type BlindQuestion } from '../../src/eval/vqa/blind-prior.ts';
 import { fewShotText } from '../../src/stages/common/eval-prompts.ts';
@@ -49,11 +51,11 @@ test('evaluate through the runner: metrics per adapter and set at the adapter st
 
   const evaluated = outputsOf(root, summary, 'eval');
   for (const [adapter, step] of [['a1', 3], ['a2', 5]] as const) {
-    for (const key of ['coco/CIDEr', 'coco/Bleu_4', 'msrvtt/ROUGE_L', 'vqav2/accuracy', 'msrvtt-qa/accuracy', 'coco/distinct', 'msrvtt/distinct_share', 'vqav2/distinct_answers', 'msrvtt-qa/top_answer_share', 'msrvtt-qa/blind_accuracy']) {
+    for (const key of ['coco/CIDEr', 'coco/Bleu_4', 'msrvtt/ROUGE_L', 'vqav2/accuracy', 'msrvtt-qa/accuracy', 'coco/distinct', 'msrvtt/distinct_share', 'vqav2/distinct_answers', 'msrvtt-qa/top_answer_share', 'msrvtt-qa/blind_accuracy', 'coco/blind_CIDEr', 'msrvtt/blind_CIDEr']) {
       assert.equal(evaluated.metrics.get(`${adapter}/eval/${key}`)?.step, step, `${adapter}/eval/${key}`);
     }
   }
-  assert.equal(evaluated.artifacts.size, 2 * (2 * 2 + 2 * 4), 'results + annotations per caption set, + questions + answers per QA set, per adapter');
+  assert.equal(evaluated.artifacts.size, 2 * (2 * 3 + 2 * 4), 'results + annotations + blind caption per caption set, results + annotations + questions + answers per QA set, per adapter');
   assert.ok(existsSync(evaluated.file('a2/msrvtt-qa/questions.json')));
   const captions = (JSON.parse(readFileSync(evaluated.file('a1/coco/results.json'), 'utf8')) as { caption: string }[]).map((c) => c.caption.toLowerCase().split(/\s+/).filter((w) => w !== '').join(' '));
   assert.equal(evaluated.metrics.get('a1/eval/coco/distinct')?.value, new Set(captions).size);
@@ -63,6 +65,12 @@ test('evaluate through the runner: metrics per adapter and set at the adapter st
   const scores = JSON.parse(caption.stdout) as Record<string, number>;
   assert.ok(scores.CIDEr > 0 && scores.Bleu_1 > 0, caption.stdout);
   for (const [m, v] of Object.entries(scores)) assert.equal(evaluated.metrics.get(`a1/eval/msrvtt/${m}`)?.value, v, m);
+  // The blind caption depends on the references only: the same for both adapters, and logged as blind_CIDEr.
+  const blind = blindCaption(loadCaptionAnnotations(evaluated.file('a1/msrvtt/annotations.json')));
+  for (const adapter of ['a1', 'a2']) {
+    assert.deepEqual(JSON.parse(readFileSync(evaluated.file(`${adapter}/msrvtt/blind_caption.json`), 'utf8')), { caption: blind.caption, CIDEr: blind.CIDEr, image_id: blind.imageId, images: 3, candidates: blind.candidates });
+    assert.equal(evaluated.metrics.get(`${adapter}/eval/msrvtt/blind_CIDEr`)?.value, blind.CIDEr, adapter);
+  }
 
   const yes = outputsOf(root, summary, 'yes');
   const vqa = await vadapter(['eval', 'vqa', '--questions', yes.file('a2/vqav2/questions.json'), '--annotations', yes.file('a2/vqav2/annotations.json'), '--results', yes.file('a2/vqav2/results.json'), '--json']);

@@ -8,6 +8,7 @@ import { initBackend } from '../../src/backend/index.ts';
 import { readEvalRows } from '../../src/data/eval-sets.ts';
 import { ensureSynthetic } from '../../src/data/synth/ensure.ts';
 import { loadTokenizer } from '../../src/data/tokenizer.ts';
+import { blindCaption } from '../../src/eval/blind-caption.ts';
 import { scoreCaptions } from '../../src/eval/caption-metrics.ts';
 import { loadCaptionAnnotations, loadCaptionResults } from '../../src/eval/files/coco-captions.ts';
 import { loadVqaItems } from '../../src/eval/files/vqa.ts';
@@ -68,8 +69,12 @@ test('evaluateAssembly: four tasks on the first N examples; metrics equal a re-s
     const files = writeFiles(r);
     const refs = loadCaptionAnnotations(files['annotations.json']);
     const rescored = scoreCaptions(refs, loadCaptionResults(files['results.json'], refs, files['annotations.json']));
-    assert.deepEqual(Object.keys(r.metrics), ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr', 'distinct', 'distinct_share']);
+    assert.deepEqual(Object.keys(r.metrics), ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr', 'blind_CIDEr', 'distinct', 'distinct_share']);
     for (const m of ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr'] as const) assert.equal(r.metrics[m], rescored[m], `${r.set} ${m}`);
+    const blind = blindCaption(refs);
+    assert.equal(r.metrics.blind_CIDEr, blind.CIDEr, `${r.set}: the best constant caption of the written references`);
+    assert.deepEqual(JSON.parse(readFileSync(files['blind_caption.json'], 'utf8')), { caption: blind.caption, CIDEr: blind.CIDEr, image_id: blind.imageId, images: 5, candidates: blind.candidates });
+    assert.ok(refs.get(blind.imageId!)!.includes(blind.caption), 'one of the references of the image it names');
     const distinct = new Set((r.predictions as { caption: string }[]).map((p) => p.caption.toLowerCase().split(/\s+/).filter((w) => w !== '').join(' '))).size;
     assert.equal(r.metrics.distinct, distinct, `${r.set} distinct`);
     assert.equal(r.metrics.distinct_share, distinct / 5);
@@ -97,7 +102,7 @@ test('evaluateAssembly: four tasks on the first N examples; metrics equal a re-s
   assert.deepEqual(captions.map((c) => c.image_id), [0, 1, 2, 3, 4].map((i) => `coco-00000${i}`));
   assert.ok(captions.every((c) => typeof c.caption === 'string' && c.caption.split(' ').length <= 6 && !c.caption.includes('<')), 'decoded text, special tokens dropped');
   const keys = Object.keys(metricRecord(results, 'vadapter/eval/'));
-  for (const key of ['coco/CIDEr', 'coco/distinct', 'msrvtt/distinct_share', 'msrvtt-qa/accuracy', 'msrvtt-qa/blind_accuracy', 'vqav2/distinct_answers', 'vqav2/top_answer_share']) assert.ok(keys.includes(`vadapter/eval/${key}`), key);
+  for (const key of ['coco/CIDEr', 'coco/blind_CIDEr', 'msrvtt/blind_CIDEr', 'coco/distinct', 'msrvtt/distinct_share', 'msrvtt-qa/accuracy', 'msrvtt-qa/blind_accuracy', 'vqav2/distinct_answers', 'vqav2/top_answer_share']) assert.ok(keys.includes(`vadapter/eval/${key}`), key);
 });
 
 test('predictions do not depend on the batch size (left-padded QA prompts of different lengths), and few-shot examples change the prompt', async () => {

@@ -1,16 +1,18 @@
 // Zero-shot evaluation of a VLM assembly on eval sets: captioning (images or clips) scored with
 // BLEU-1..4, ROUGE-L and CIDEr-D, QA (images or clips) scored with VQA accuracy, overall and per
 // answer type. Beside them, how much the outputs vary (distinct captions; the distribution of
-// answers) and, for QA, the accuracy of answering without the image (blind-prior.ts), to tell
-// generation that depends on the image from one text for every input. Each task returns its
-// metrics, its predictions in the COCO / VQA results format and the matching reference files (QA:
-// and the answer histogram), so that `vadapter eval caption|vqa` re-scores them to the same
+// answers) and the score of captioning / answering without the image (blind-caption.ts: the best
+// constant caption; vqa/blind-prior.ts), to tell generation that depends on the image from one
+// text for every input. Each task returns its metrics, its predictions in the COCO / VQA results
+// format and the matching reference files (captions: and the blind caption; QA: and the answer
+// histogram), so that `vadapter eval caption|vqa` re-scores them to the same
 // numbers. `limit` takes the first N examples of each set (a fixed subset, for evaluation during
 // training). The `evaluate` stage and the training stages call evaluateAssembly.
 import * as tf from '@tensorflow/tfjs-core';
 import { batches } from '../../data/batch.ts';
 import { captionEvalExamples, vqaEvalExamples, type EvalReadOptions } from '../../data/eval-sets.ts';
 import type { TextTokenizer } from '../../data/tokenizer.ts';
+import { blindCaption, type BlindCaption } from '../../eval/blind-caption.ts';
 import { CAPTION_METRICS, scoreCaptions } from '../../eval/caption-metrics.ts';
 import { isVlmConfigs } from '../../eval/decode/step-model.ts';
 import { captionAnnotationsFile, captionResultsFile, idFromKey, vqaAnnotationsFile, vqaQuestionsFile, vqaResultsFile, type CaptionRecord, type QaRecord } from '../../eval/files/write.ts';
@@ -58,12 +60,13 @@ export interface EvaluationOptions {
 
 export interface TaskEvaluation extends EvalSetRef {
   examples: number;
-  // caption: Bleu_1..Bleu_4, ROUGE_L, CIDEr (fractions), distinct (captions), distinct_share;
+  // caption: Bleu_1..Bleu_4, ROUGE_L, CIDEr, blind_CIDEr (fractions), distinct (captions), distinct_share;
   // QA: accuracy, accuracy/<answer type>, blind_accuracy (percent), distinct_answers, top_answer_share (fraction)
   metrics: Record<string, number>;
   predictions: object[]; // COCO results [{"image_id", "caption"}] or VQA results [{"question_id", "answer"}]
   references: { annotations: object; questions?: object }; // COCO caption annotations, or VQA annotations + questions
   answers?: AnswerCount[]; // QA: how often each (normalised) answer was predicted, most frequent first
+  blindCaption?: BlindCaption; // captions: the best constant caption (its score is blind_CIDEr)
 }
 
 interface Run {
@@ -95,15 +98,21 @@ export function metricRecord(results: TaskEvaluation[], prefix: string): Record<
   return Object.fromEntries(results.flatMap((r) => Object.entries(r.metrics).map(([m, v]) => [`${prefix}${r.set}/${m}`, v])));
 }
 
-/** The files of a task's result: results.json, annotations.json and (QA) questions.json and answers.json, as JSON text. */
+/** The files of a task's result: results.json, annotations.json, (captions) blind_caption.json and (QA) questions.json and answers.json, as JSON text. */
 export function taskFiles(r: TaskEvaluation): Record<string, string> {
   const json = (v: object) => `${JSON.stringify(v)}\n`;
   return {
     'results.json': json(r.predictions),
     'annotations.json': json(r.references.annotations),
     ...(r.references.questions ? { 'questions.json': json(r.references.questions) } : {}),
+    ...(r.blindCaption ? { 'blind_caption.json': json(blindCaptionFile(r.blindCaption)) } : {}),
     ...(r.answers ? { 'answers.json': json({ predictions: r.examples, answers: r.answers }) } : {}), // a list: an object would put "2" before "yes"
   };
+}
+
+/** blind_caption.json: the constant caption, its leave-one-out CIDEr (= blind_CIDEr), the image it was taken from, and what it was chosen among. */
+function blindCaptionFile(b: BlindCaption): object {
+  return { caption: b.caption, CIDEr: b.CIDEr, image_id: b.imageId, images: b.images, candidates: b.candidates };
 }
 
 function templateOf(o: EvaluationOptions, task: EvalTask): string {
@@ -149,12 +158,15 @@ async function captionTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
   const done = await generateAll(run, ref, captionEvalExamples(ref.dir, run.read), () => template);
   const records: CaptionRecord[] = done.map(({ example, text }) => ({ imageId: idFromKey(example.key), references: example.captions, prediction: text }));
   checkUnique(records.map((r) => r.imageId), ref, 'image');
-  const scores = scoreCaptions(new Map(records.map((r) => [r.imageId, r.references])), new Map(records.map((r) => [r.imageId, r.prediction])));
+  const references = new Map(records.map((r) => [r.imageId, r.references]));
+  const scores = scoreCaptions(references, new Map(records.map((r) => [r.imageId, r.prediction])));
+  const blind = blindCaption(references);
   return {
     ...ref, examples: records.length,
-    metrics: { ...Object.fromEntries(CAPTION_METRICS.map((m) => [m, scores[m]])), ...captionSpread(records.map((r) => r.prediction)) },
+    metrics: { ...Object.fromEntries(CAPTION_METRICS.map((m) => [m, scores[m]])), blind_CIDEr: blind.CIDEr, ...captionSpread(records.map((r) => r.prediction)) },
     predictions: captionResultsFile(records),
     references: { annotations: captionAnnotationsFile(records, ref.set) },
+    blindCaption: blind,
   };
 }
 
