@@ -1,6 +1,6 @@
 // `vadapter compare`: convergence curves and tables of arms (stages x group values, seeds averaged)
 // from the tracking DB; terminal sparklines and tables, --json, --csv, --markdown, and --out DIR for
-// report.html with SVG/PNG charts. The work is in src/report/.
+// report.html with SVG/PNG charts; y axes linear, log or zoomed; reference lines and curves. The work is in src/report/.
 import type { CommandModule } from 'yargs';
 import type { Comparison } from '../report/compare.ts';
 import { BANDS, type Band } from '../report/stats.ts';
@@ -23,6 +23,9 @@ interface CompareArgs {
   target?: string[];
   mode?: string[];
   baseline?: string;
+  yScale?: string[];
+  reference?: string[];
+  autoReference: boolean;
   json: boolean;
   csv: boolean;
   markdown: boolean;
@@ -31,13 +34,14 @@ interface CompareArgs {
 
 async function printTerminal(c: Comparison): Promise<void> {
   const { sparklines } = await import('../report/sparkline.ts');
-  const { metricCaption, selectionSummary, TABLE_HEADER, tableCells } = await import('../report/table-text.ts');
+  const { metricCaption, referenceLines, selectionSummary, TABLE_HEADER, tableCells } = await import('../report/table-text.ts');
   printLine(selectionSummary(c));
   for (const m of c.metrics) {
     printLine();
     printLine(metricCaption(m, c));
     for (const l of sparklines(m.curves, c.x)) printLine(l);
     printLine(formatTable(TABLE_HEADER, tableCells(m)));
+    for (const l of referenceLines(m)) printLine(l);
   }
   for (const n of c.notes) printLine(`note: ${n}`);
 }
@@ -70,29 +74,38 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('target', { type: 'string', array: true, describe: 'value to reach: VALUE (one metric) or KEY=VALUE (default: the weakest arm\'s best)' })
       .option('mode', { type: 'string', array: true, describe: 'min or max, or KEY=min|max (default: from the metric\'s name)' })
       .option('baseline', { type: 'string', describe: 'stage that speedups are measured against (default: the align-resampler stage)' })
+      .option('y-scale', { type: 'string', array: true, describe: 'chart y axis: linear, log, or zoom (fitted to the curves after the first 10% of x); or KEY=linear|log|zoom (default: linear)' })
+      .option('reference', { type: 'string', array: true, describe: 'a dashed reference line on KEY\'s chart and a row in its table: KEY=VALUE or KEY=OTHER_KEY (that metric\'s final value, mean over seeds), each with an optional :label' })
+      .option('auto-reference', { type: 'boolean', default: true, describe: 'references found beside a metric: blind_accuracy / blind_CIDEr lines, loss_shuffled curves (--no-auto-reference: none)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
       .option('csv', { type: 'boolean', default: false, describe: 'print the tables as CSV' })
       .option('markdown', { type: 'boolean', default: false, describe: 'print the tables as Markdown' })
       .option('out', { type: 'string', describe: 'write report.html and SVG/PNG charts to this directory' })
       .example('$0 compare --experiment quickstart --metric val/loss eval/coco/CIDEr --out docs/quickstart-report', 'VAdapter vs resampler baseline: loss and CIDEr curves, steps-to-target tables, report.html')
       .example('$0 compare --experiment scaling --metric eval/coco/CIDEr --x flops --group-by models.vit.preset', 'CIDEr against training FLOPs per ViT')
-      .example('$0 compare --metric val/loss --target 2.5 --markdown', 'steps to reach loss 2.5, as a Markdown table') as never,
+      .example('$0 compare --metric val/loss --target 2.5 --markdown', 'steps to reach loss 2.5, as a Markdown table')
+      .example('$0 compare --metric val/loss eval/coco/CIDEr --y-scale val/loss=zoom --reference "eval/coco/CIDEr=0.34:image-blind prior" --out /tmp/report', 'the loss axis zoomed past its early drop; a labelled reference line on the CIDEr chart') as never,
   handler: async (args) => {
     const { openDbIfExists } = await import('../track/db.ts');
     const { compare } = await import('../report/compare.ts');
-    const { parseModes, parseTargets, splitList } = await import('../report/options.ts');
+    const { parseModes, parseTargets, parseYScales, splitList } = await import('../report/options.ts');
+    const { parseReferences } = await import('../report/references.ts');
+    const metrics = splitList(args.metric)!;
+    const groupBy = splitList(args.groupBy);
+    const targets = parseTargets(args.target ?? [], metrics);
+    const modes = parseModes(args.mode ?? [], metrics);
+    const yScales = parseYScales(splitList(args.yScale) ?? [], metrics);
+    const references = parseReferences(args.reference ?? [], metrics);
     const root = resolveRoot(args.root);
     const db = openDbIfExists(root);
     if (!db) throw userError('nothing_to_compare', `no tracking database under ${root} (run an experiment first, or pass --root)`);
-    const metrics = splitList(args.metric)!;
-    const groupBy = splitList(args.groupBy);
     let comparison: Comparison;
     try {
       comparison = compare(db, root, {
         experiment: args.experiment, runs: splitList(args.run), stages: splitList(args.stage), where: args.where,
         groupBy: groupBy?.length === 1 && groupBy[0] === 'none' ? [] : groupBy,
         metrics, x: args.x, smooth: args.smooth, band: args.band,
-        targets: parseTargets(args.target ?? [], metrics), modes: parseModes(args.mode ?? [], metrics), baseline: args.baseline,
+        targets, modes, baseline: args.baseline, yScales, references, autoReferences: args.autoReference,
       });
     } finally {
       db.close();

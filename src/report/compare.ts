@@ -6,10 +6,13 @@ import { armCost } from './arm-cost.ts';
 import type { ArmCost } from './flops.ts';
 import { armCurve, armMetricKeys, type ArmCurve } from './curves.ts';
 import { metricMode, type Mode } from './metric-mode.ts';
+import { resolveReferences, type Reference, type ReferenceRequest } from './references.ts';
 import { selectArms, type Arm, type Selection } from './select.ts';
 import type { Band } from './stats.ts';
+import { formatValue } from './table-text.ts';
 import { defaultTarget, metricRows, type ArmRow, type TableInput } from './tables.ts';
 import { X_TITLES, type XAxis } from './x-axis.ts';
+import { lowestDrawn, zoomDomain, type YScale } from './y-scale.ts';
 
 export interface CompareOptions extends Selection {
   metrics: string[];
@@ -19,6 +22,9 @@ export interface CompareOptions extends Selection {
   targets?: Record<string, number>; // by metric; default: the weakest arm's best
   modes?: Record<string, Mode>; // by metric; default: from the metric's name
   baseline?: string; // the stage the speedup is measured against; default: the first align-resampler arm, else the first arm
+  yScales?: Record<string, YScale>; // by metric; default linear
+  references?: ReferenceRequest[]; // --reference, in order
+  autoReferences?: boolean; // the references the DB has beside a metric (blind priors, shuffled-image loss); default true
 }
 
 export interface ArmDescription {
@@ -42,6 +48,9 @@ export interface MetricComparison {
   baseline: string | null; // the stage speedups are relative to
   curves: ArmCurve[]; // arms with data only
   rows: ArmRow[]; // every arm
+  references: Reference[]; // lines and curves to read the arms' curves against
+  yScale: YScale; // the charts' y axis
+  yDomain: [number, number] | null; // the zoomed y axis's range (yScale zoom), else null
 }
 
 export interface Comparison {
@@ -81,9 +90,20 @@ function compareMetric(db: Db, arms: Arm[], costs: ArmCost[], o: CompareOptions,
   if (modeGuessed) notes.push(`${key}: lower is taken as better (the name does not say; pass --mode ${key}=max if higher is)`);
   const given = o.targets?.[key];
   const target = given ?? defaultTarget(inputs, mode);
+  const curves = inputs.map((i) => i.curve).filter((c) => c !== null);
+  const charted = inputs.filter((i) => i.curve !== null).map((i) => ({ arm: i.arm, cost: i.cost }));
+  const references = resolveReferences(db, charted, key, o.references ?? [], o.autoReferences ?? true, { key, x: o.x, smooth: o.smooth, band: o.band });
+  let yScale = o.yScales?.[key] ?? 'linear';
+  const extent = { curves, references, target };
+  const lowest = lowestDrawn(extent);
+  if (yScale === 'log' && lowest !== null && !(lowest > 0)) {
+    notes.push(`${key}: a log y axis needs values > 0 (the chart has ${formatValue(lowest)}); drawn linear`);
+    yScale = 'linear';
+  }
   return {
     key, mode, modeGuessed, target, targetGiven: given !== undefined, baseline,
-    curves: inputs.map((i) => i.curve).filter((c) => c !== null), rows: metricRows(inputs, mode, target, baseline),
+    curves, rows: metricRows(inputs, mode, target, baseline),
+    references, yScale, yDomain: yScale === 'zoom' ? zoomDomain(extent) : null,
   };
 }
 

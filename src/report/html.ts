@@ -1,8 +1,8 @@
 // report.html: one self-contained page (inline SVG charts, inline CSS, no scripts, nothing fetched):
-// per metric its chart, caption and table; then each arm with its runs, seeds, overrides and spec.
+// per metric its chart, caption, table and references; then each arm with its runs, seeds, overrides and spec.
 import { stringify } from 'yaml';
 import type { ArmDescription, Comparison } from './compare.ts';
-import { metricCaption, selectionSummary, TABLE_HEADER, tableCells } from './table-text.ts';
+import { metricCaption, referenceLines, selectionSummary, TABLE_HEADER, tableCells } from './table-text.ts';
 
 export interface ChartFiles {
   svg: string; // the SVG text, inlined
@@ -14,7 +14,7 @@ const STYLE = `body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:
 h1{font-size:1.5em}h2{margin-top:2em;border-bottom:1px solid #ddd}table{border-collapse:collapse;margin:1em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
 figure{margin:1em 0}figcaption{font-size:.9em;color:#555}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.85em}
-.meta,.notes{color:#555}`;
+.meta,.notes{color:#555}.reference{font-size:.9em;color:#333;margin:.2em 0}`;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -25,12 +25,17 @@ function table(header: string[], rows: string[][]): string {
   return `<table><thead>${tr(header, 'th')}</thead><tbody>${rows.map((r) => tr(r, 'td')).join('')}</tbody></table>`;
 }
 
+/** An SVG to inline as the page's `n`-th chart: its ids (Vega's clip paths: clip1, clip2, ...) made unique on the page. */
+export function inlineSvg(svg: string, n: number): string {
+  return svg.replace(/(\bid="|url\(#)([^")]+)/g, `$1chart${n}-$2`);
+}
+
 function metricSection(c: Comparison, i: number, chart: ChartFiles): string {
   const m = c.metrics[i];
   const links = `<a href="${escapeHtml(chart.svgFile)}">SVG</a>, <a href="${escapeHtml(chart.pngFile)}">PNG</a>`;
   return `<section class="metric" data-metric="${escapeHtml(m.key)}"><h2>${escapeHtml(m.key)}</h2>
-<figure>${chart.svg}<figcaption>${escapeHtml(metricCaption(m, c))}. ${links}</figcaption></figure>
-${table(TABLE_HEADER, tableCells(m))}</section>`;
+<figure>${inlineSvg(chart.svg, i + 1)}<figcaption>${escapeHtml(metricCaption(m, c))}. ${links}</figcaption></figure>
+${table(TABLE_HEADER, tableCells(m))}${referenceLines(m).map((l) => `<p class="reference">${escapeHtml(l)}</p>`).join('')}</section>`;
 }
 
 function armSection(a: ArmDescription): string {

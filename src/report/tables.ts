@@ -31,7 +31,7 @@ export interface TableInput {
 }
 
 /** The point with the best mean (the earliest of equals). */
-function bestPoint(points: CurvePoint[], mode: Mode): CurvePoint | null {
+export function bestPoint(points: CurvePoint[], mode: Mode): CurvePoint | null {
   return points.reduce<CurvePoint | null>((best, p) => (best === null || (reaches(p.mean, best.mean, mode) && p.mean !== best.mean) ? p : best), null);
 }
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quickDb } from './helpers.ts';
+import { fingerprint, logSeries, quickDb, STEPS } from './helpers.ts';
 
 const BIN = new URL('../../bin/vadapter.js', import.meta.url).pathname;
 
@@ -59,4 +59,26 @@ test('user errors exit 2 with the reason', () => {
   const none = vadapter(['--root', join(root, 'missing')]);
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no tracking database under .*missing/);
+});
+
+test('--y-scale, --reference and --no-auto-reference reach the comparison', () => {
+  const { root, db } = quickDb();
+  for (const seed of [0, 1]) logSeries(db, fingerprint('Q1', seed, 'vadapter'), 'val/loss_shuffled', STEPS, [4, 4, 4, 4, 4]);
+  db.close();
+  const r = vadapter(['--root', root, '--y-scale', 'val/loss=zoom', '--reference', 'val/loss=1.5:floor', '--no-auto-reference', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const [m] = JSON.parse(r.stdout).metrics;
+  assert.equal(m.yScale, 'zoom');
+  assert.equal(m.yDomain.length, 2);
+  assert.deepEqual(m.references.map((x: { kind: string; text: string }) => [x.kind, x.text]), [['line', 'floor 1.5']], 'no automatic val/loss_shuffled curve');
+});
+
+test('bad --y-scale and malformed --reference exit 2 with a message naming the argument', () => {
+  const root = fixtureRoot();
+  const scale = vadapter(['--root', root, '--y-scale', 'val/loss=loglog']);
+  assert.equal(scale.status, 2);
+  assert.match(scale.stderr, /✖ --y-scale val\/loss=loglog: expected linear, log, zoom \(or KEY=one of them\), got "loglog"/);
+  const ref = vadapter(['--root', root, '--reference', 'val/loss=:a label']);
+  assert.equal(ref.status, 2);
+  assert.match(ref.stderr, /✖ --reference val\/loss=:a label: no value; expected KEY=VALUE or KEY=OTHER_KEY, each with an optional :label/);
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare, type CompareOptions } from '../../src/report/compare.ts';
+import { parseReferences } from '../../src/report/references.ts';
 import { summarizeAssembly } from '../../src/models/summary.ts';
 import type { Db } from '../../src/track/db.ts';
 import { BASELINE_CONFIGS, STEPS, addRun, fingerprint, freshReportDb, logSeries, quickDb, quickTrial } from './helpers.ts';
@@ -150,4 +151,72 @@ test('an explicit stage list and an unknown direction: lower is taken as better,
   assert.equal(c.metrics[0].modeGuessed, true);
   assert.match(c.notes[0], /train\/widgets: lower is taken as better/);
   assert.equal(run(db, root, { stages: ['stage1'], metrics: ['train/widgets'], modes: { 'train/widgets': 'max' } }).metrics[0].rows[0].best, 3);
+});
+
+/** quickDb plus what the evaluate stage and the alignment stages may log beside the metrics: blind priors, the loss with shuffled images. */
+function referenceDb(o: { blindCider?: boolean; shuffled?: boolean } = {}) {
+  const { root, db } = quickDb();
+  for (const seed of [0, 1]) {
+    const evalFp = fingerprint('Q1', seed, 'eval');
+    for (const arm of ['vadapter', 'baseline']) {
+      logSeries(db, evalFp, `${arm}/eval/vqav2/accuracy`, [40], [40 + seed]);
+      logSeries(db, evalFp, `${arm}/eval/vqav2/blind_accuracy`, [40], [arm === 'vadapter' ? 30 + seed : 33]); // 30, 31, 33, 33: mean 31.75
+      if (o.blindCider) logSeries(db, evalFp, `${arm}/eval/coco/blind_CIDEr`, [40], [0.1]);
+    }
+    if (o.shuffled) logSeries(db, fingerprint('Q1', seed, 'vadapter'), 'val/loss_shuffled', STEPS, [4, 3.5, 3, 3, 3 - seed]); // baseline: none
+  }
+  return { root, db };
+}
+
+test('automatic references: the image-blind prior beside accuracy (and CIDEr) and the shuffled-image loss beside val/loss, only where the key exists', () => {
+  const metrics = ['val/loss', 'eval/coco/CIDEr', 'eval/vqav2/accuracy'];
+  const { root, db } = referenceDb();
+  const [loss, cider, acc] = run(db, root, { metrics }).metrics;
+  assert.deepEqual(loss.references, [], 'no val/loss_shuffled logged');
+  assert.deepEqual(cider.references, [], 'no blind_CIDEr logged');
+  assert.equal(acc.references.length, 1);
+  const prior = acc.references[0];
+  assert.equal(prior.kind, 'line');
+  if (prior.kind !== 'line') return;
+  assert.deepEqual([prior.value, prior.source, prior.seeds, prior.arms, prior.range, prior.auto], [31.75, 'eval/vqav2/blind_accuracy', 4, 2, [30, 33], true]);
+  assert.equal(prior.text, 'image-blind prior 31.75 (eval/vqav2/blind_accuracy, mean over 4 seeds of 2 arms, range 30-33)');
+  assert.deepEqual(run(db, root, { metrics, autoReferences: false }).metrics.map((m) => m.references), [[], [], []], '--no-auto-reference');
+
+  const more = referenceDb({ blindCider: true, shuffled: true });
+  const [loss2, cider2] = run(more.db, more.root, { metrics }).metrics;
+  assert.deepEqual(cider2.references.map((r) => [r.kind, r.kind === 'line' ? r.value : null, r.label]), [['line', 0.1, 'image-blind prior']]);
+  assert.equal(loss2.references.length, 1);
+  const shuffled = loss2.references[0];
+  assert.equal(shuffled.kind, 'curves');
+  if (shuffled.kind !== 'curves') return;
+  assert.deepEqual(shuffled.curves.map((c) => [c.arm, c.seeds, c.points.map((p) => p.mean)]), [['vadapter', 2, [4, 3.5, 3, 3, 2.5]]], 'a curve per arm that logged it, seeds averaged');
+  assert.deepEqual(shuffled.curves[0].points.at(-1), { step: 40, x: 40, mean: 2.5, lo: 2, hi: 3 });
+});
+
+test('--reference: a given value with a label, another metric\'s final value over the seeds; unknown keys name what exists', () => {
+  const { root, db } = referenceDb({ shuffled: true });
+  const references = parseReferences(['val/loss=1.5:floor', 'val/loss=val/loss_shuffled:images shuffled at the end', 'eval/coco/CIDEr=0.34'], ['val/loss', 'eval/coco/CIDEr']);
+  const [loss, cider] = run(db, root, { metrics: ['val/loss', 'eval/coco/CIDEr'], references }).metrics;
+  assert.deepEqual(loss.references.map((r) => [r.kind, r.text]), [
+    ['line', 'floor 1.5'],
+    ['line', 'images shuffled at the end 2.5 (val/loss_shuffled, mean over 2 seeds, range 2-3)'], // the last value of each vadapter seed: 3 and 2
+  ], 'the automatic curve of the same key is left out');
+  assert.deepEqual(cider.references.map((r) => r.text), ['reference 0.34']);
+  assert.throws(() => run(db, root, { references: parseReferences(['val/loss=val/loss_shufled'], ['val/loss']) }),
+    /--reference val\/loss=val\/loss_shufled: no arm charted for val\/loss has metric "val\/loss_shufled" \(did you mean "val\/loss_shuffled"\?\)/);
+});
+
+test('--y-scale: the zoomed domain is in the comparison; log falls back to linear with a note where a value is <= 0', () => {
+  const { root, db } = quickDb();
+  // x 0..40, so the curves from x 4 on: vadapter means 2.75..0.75 with min-max bands 0.5..3, baseline 3.5..1.75; pad 5% of 3.
+  const m = run(db, root, { yScales: { 'val/loss': 'zoom' } }).metrics[0];
+  assert.equal(m.yScale, 'zoom');
+  near(m.yDomain![0], 0.5 - 0.15);
+  near(m.yDomain![1], 3.5 + 0.15);
+  assert.equal(run(db, root).metrics[0].yDomain, null);
+  assert.equal(run(db, root, { yScales: { 'val/loss': 'log' } }).metrics[0].yScale, 'log');
+  logSeries(db, fingerprint('Q1', 0, 'stage1'), 'train/widgets', [10, 20], [3, 0]);
+  const c = run(db, root, { stages: ['stage1'], metrics: ['train/widgets'], modes: { 'train/widgets': 'min' }, yScales: { 'train/widgets': 'log' } });
+  assert.equal(c.metrics[0].yScale, 'linear');
+  assert.deepEqual(c.notes, ['train/widgets: a log y axis needs values > 0 (the chart has 0); drawn linear']);
 });

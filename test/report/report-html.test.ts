@@ -16,7 +16,10 @@ const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 /** val/loss over three stages (3 lines), CIDEr over the two arms that have it (2 lines). */
 async function writeFixtureReport(): Promise<string> {
   const { root, db } = quickDb();
-  const c = compare(db, root, { stages: ['stage1', 'vadapter', 'baseline'], metrics: ['val/loss', 'eval/coco/CIDEr'], x: 'step', smooth: 0, band: 'minmax' });
+  const c = compare(db, root, {
+    stages: ['stage1', 'vadapter', 'baseline'], metrics: ['val/loss', 'eval/coco/CIDEr'], x: 'step', smooth: 0, band: 'minmax',
+    yScales: { 'val/loss': 'zoom', 'eval/coco/CIDEr': 'zoom' }, references: [{ metric: 'eval/coco/CIDEr', value: 0.34, key: null, label: 'image-blind prior', entry: '' }],
+  });
   db.close();
   const dir = mkdtempSync(join(tmpdir(), 'vadapter-report-html-'));
   await writeReport(dir, c);
@@ -27,7 +30,10 @@ test('report.html inlines one SVG chart per metric, has no scripts and fetches n
   const dir = await writeFixtureReport();
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
   assert.equal(html.match(/<svg /g)?.length, 2);
-  assert.doesNotMatch(html, /<script|<link|<img|<iframe|url\(|(src|href)="(https?:)?\/\//i);
+  assert.doesNotMatch(html, /<script|<link|<img|<iframe|url\((?!#)|(src|href)="(https?:)?\/\//i); // url(#...): a clip path of the same chart
+  const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map(([, id]) => id);
+  assert.equal(new Set(ids).size, ids.length, 'ids are unique on the page');
+  for (const [, ref] of html.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids.includes(ref), `url(#${ref}) refers to an id of the page`);
   assert.match(html, /<a href="val-loss\.png">PNG<\/a>/);
   for (const file of ['val-loss.png', 'eval-coco-CIDEr.png']) {
     const png = readFileSync(join(dir, file));
@@ -35,6 +41,9 @@ test('report.html inlines one SVG chart per metric, has no scripts and fetches n
     assert.ok(png.readUInt32BE(16) > 1000, 'rendered at 2x the chart size'); // IHDR width
   }
   assert.match(html, /<h3>baseline<\/h3>[\s\S]*accumulate: 2/); // the arm's stage spec
+  assert.match(html, /<p class="reference">reference: image-blind prior 0\.34<\/p><\/section>/, 'the reference under the CIDEr table');
+  assert.match(html, /<text [^>]*>image-blind prior 0\.34<\/text>/, 'and labelled on its chart');
+  assert.match(html, /y axis zoomed to [\d.]+-[\d.]+ \(the curves after the first 10% of x; earlier points clipped\)/, 'the zoomed loss axis, in its caption');
 });
 
 // Appended to a copy of the page: what the browser laid out, per chart.

@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare } from '../../src/report/compare.ts';
 import type { ArmCurve } from '../../src/report/curves.ts';
-import { parseModes, parseTargets, splitList } from '../../src/report/options.ts';
+import { parseModes, parseTargets, parseYScales, splitList } from '../../src/report/options.ts';
+import { parseReferences } from '../../src/report/references.ts';
 import { sparklines } from '../../src/report/sparkline.ts';
-import { comparisonCsv, comparisonMarkdown, formatCount, formatValue, markdownTable } from '../../src/report/table-text.ts';
-import { quickDb } from './helpers.ts';
+import { comparisonCsv, comparisonMarkdown, formatCount, formatValue, markdownTable, referenceLines, tableCells } from '../../src/report/table-text.ts';
+import { fingerprint, logSeries, quickDb, STEPS } from './helpers.ts';
 
 function curve(arm: string, xs: number[], means: number[]): ArmCurve {
   return { arm, seeds: 1, points: xs.map((x, i) => ({ step: x, x, mean: means[i], lo: means[i], hi: means[i] })) };
@@ -36,8 +37,8 @@ test('Markdown and CSV tables from a comparison', () => {
   assert.equal(markdownTable(['a|b'], [['x']]), '| a\\|b |\n| --- |\n| x |');
   const csv = comparisonCsv(c).trim().split('\n');
   assert.equal(csv.length, 3);
-  assert.equal(csv[1], 'val/loss,min,1.75,vadapter,vadapter,align-adapter,2,40,0.75,0.5,1,0.75,40,20,,2,,');
-  assert.match(csv[2], /^val\/loss,min,1\.75,baseline,baseline,align-resampler,2,40,1\.75,1\.5,2,1\.75,40,40,\d+,1,\d+,\d+$/);
+  assert.equal(csv[1], 'val/loss,min,1.75,vadapter,vadapter,align-adapter,2,40,0.75,0.5,1,0.75,40,20,,2,,,');
+  assert.match(csv[2], /^val\/loss,min,1\.75,baseline,baseline,align-resampler,2,40,1\.75,1\.5,2,1\.75,40,40,\d+,1,\d+,\d+,$/);
 });
 
 test('per-metric options: bare values need one metric (targets) or apply to all (modes); keys must be compared metrics', () => {
@@ -49,4 +50,46 @@ test('per-metric options: bare values need one metric (targets) or apply to all 
   assert.deepEqual(parseModes(['max'], ['a', 'b']), { a: 'max', b: 'max' });
   assert.throws(() => parseModes(['a=up'], ['a']), /expected min or max, got "up"/);
   assert.deepEqual(splitList(['a,b', ' c ', '']), ['a', 'b', 'c']);
+});
+
+test('references in the tables: a row each, a line under the table, CSV rows of kind reference', () => {
+  const { root, db } = quickDb();
+  for (const seed of [0, 1]) {
+    for (const arm of ['vadapter', 'baseline']) logSeries(db, fingerprint('Q1', seed, 'eval'), `${arm}/eval/coco/blind_CIDEr`, [40], [0.25 + seed / 4]);
+    logSeries(db, fingerprint('Q1', seed, 'vadapter'), 'val/loss_shuffled', STEPS, [4, 3.5, 3, 3, 3 - seed]);
+  }
+  const metrics = ['val/loss', 'eval/coco/CIDEr'];
+  const references = parseReferences(['eval/coco/CIDEr=0.34:given prior'], metrics);
+  const c = compare(db, root, { metrics, x: 'step', smooth: 0, band: 'minmax', references });
+  const [loss, cider] = c.metrics;
+  assert.deepEqual(tableCells(loss).slice(2), [['vadapter images shuffled', '2', '40', '2.5 (2-3)', '2.5 (40)', '', '', '', '', '']]);
+  assert.deepEqual(referenceLines(loss), ['reference: images shuffled (val/loss_shuffled, a dashed curve per arm; last point): vadapter 2.5']);
+  assert.deepEqual(tableCells(cider).slice(2), [['reference: given prior', '', '', '0.34', '', '', '', '', '', ''], ['reference: image-blind prior', '4', '', '0.375 (0.25-0.5)', '', '', '', '', '', '']]);
+  assert.deepEqual(referenceLines(cider), ['reference: given prior 0.34', 'reference: image-blind prior 0.375 (eval/coco/blind_CIDEr, mean over 4 seeds of 2 arms, range 0.25-0.5)']);
+  const md = comparisonMarkdown(c);
+  assert.match(md, /^\| reference: image-blind prior \| 4 \| {2}\| 0\.375 \(0\.25-0\.5\) \|/m);
+  assert.match(md, /\n\nreference: image-blind prior 0\.375 \(eval\/coco\/blind_CIDEr, mean over 4 seeds of 2 arms, range 0\.25-0\.5\)\n/);
+  const csv = comparisonCsv(c).trim().split('\n').filter((l) => l.includes(',reference,'));
+  assert.deepEqual(csv, [
+    'val/loss,min,1.75,vadapter images shuffled,vadapter,reference,2,40,2.5,2,3,2.5,40,,,,,,val/loss_shuffled',
+    'eval/coco/CIDEr,max,0.3125,given prior,,reference,,,0.34,,,,,,,,,,given',
+    'eval/coco/CIDEr,max,0.3125,image-blind prior,,reference,4,,0.375,0.25,0.5,,,,,,,,eval/coco/blind_CIDEr',
+  ]);
+});
+
+test('--y-scale and --reference arguments: per metric or for all; malformed entries name the argument', () => {
+  assert.deepEqual(parseYScales(['zoom'], ['a', 'b']), { a: 'zoom', b: 'zoom' });
+  assert.deepEqual(parseYScales(['a=log', 'zoom'], ['a', 'b']), { a: 'log', b: 'zoom' }, 'KEY= wins over a bare value wherever it stands');
+  assert.throws(() => parseYScales(['a=logg'], ['a']), /--y-scale a=logg: expected linear, log, zoom \(or KEY=one of them\), got "logg"/);
+  assert.throws(() => parseYScales(['c=log'], ['a']), /--y-scale c=log: "c" is not one of the metrics compared \(a\)/);
+  const m = ['eval/coco/CIDEr', 'eval/vqav2/accuracy'];
+  assert.deepEqual(parseReferences(['eval/coco/CIDEr=0.34:image-blind prior'], m), [{ metric: 'eval/coco/CIDEr', value: 0.34, key: null, label: 'image-blind prior', entry: 'eval/coco/CIDEr=0.34:image-blind prior' }]);
+  assert.deepEqual(parseReferences(['eval/vqav2/accuracy=eval/vqav2/blind_accuracy'], m).map((r) => [r.value, r.key, r.label]), [[null, 'eval/vqav2/blind_accuracy', null]]);
+  assert.deepEqual(parseReferences(['0.5:floor'], ['a']).map((r) => [r.metric, r.value, r.label]), [['a', 0.5, 'floor']], 'a bare value with one metric');
+  assert.throws(() => parseReferences(['0.34'], m), /--reference 0\.34: with several metrics, name one \(--reference KEY=0\.34\)/);
+  assert.throws(() => parseReferences(['eval/coco/CIDEr='], m), /--reference eval\/coco\/CIDEr=: no value; expected KEY=VALUE or KEY=OTHER_KEY/);
+  assert.throws(() => parseReferences(['eval/coco/CIDEr=0.3:'], m), /--reference eval\/coco\/CIDEr=0\.3:: empty label after ":"/);
+  assert.throws(() => parseReferences(['eval/coco/CIDEr=0.3x'], m), /--reference eval\/coco\/CIDEr=0\.3x: expected a number or a metric key, got "0\.3x"/);
+  assert.throws(() => parseReferences(['=0.3'], m), /--reference =0\.3: no metric before "="/);
+  assert.throws(() => parseReferences(['val/loss=0.3'], m), /--reference val\/loss=0\.3: "val\/loss" is not one of the metrics compared/);
 });
