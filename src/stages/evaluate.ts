@@ -13,7 +13,7 @@ import { majority } from '../eval/files/write.ts';
 import { nameSchema } from '../spec/schema.ts';
 import { userError } from '../util/errors.ts';
 import { restoreTrainedAssembly, storeRootOf } from './common/assembly-io.ts';
-import { DEFAULT_SHOT, EVAL_TASKS, fewShotText, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';
+import { DEFAULT_ANSWER_STOP, DEFAULT_SHOT, EVAL_TASKS, fewShotText, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';
 import { evaluateAssembly, metricRecord, resolveEvalSets, taskFiles, type EvalSetRef, type EvaluationOptions } from './common/evaluation.ts';
 import { evalSetDir, experimentTokenizer, framesPerExample, tokenizerDigest } from './common/experiment-data.ts';
 import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
@@ -35,6 +35,7 @@ const configSchema = z
     maxTokens: z.number().int().positive().default(24), // generated tokens at most, <eos> included
     prompts: taskRecord(z.string()).default({}), // templates overriding the paper's
     shot: z.string().default(DEFAULT_SHOT), // how a few-shot example reads
+    answerStop: z.array(z.string().min(1)).default(DEFAULT_ANSWER_STOP), // QA: words that end an answer besides <eos> (one token each)
     fewShot: z.union([z.array(shotSchema), z.strictObject({ set: nameSchema, examples: z.number().int().positive() })]).optional(),
   })
   .superRefine((c, ctx) => {
@@ -109,6 +110,7 @@ async function run(ctx: StageContext<Config>): Promise<void> {
       decoding: { method: config.method, beams: config.beams, lengthPenalty: config.lengthPenalty, maxTokens: config.maxTokens },
       prompts: config.prompts,
       shot: config.shot,
+      answerStop: config.answerStop,
       fewShot: await fewShotExamples(config, experiment),
       signal: ctx.signal,
     },

@@ -140,3 +140,17 @@ test('QA metrics belong to their questions: a model that always answers "yes" sc
   for (const [type, scores] of byType) assert.equal(r.metrics[`accuracy/${type}`], percent(scores), type);
   yes.dispose();
 });
+
+test('QA answers end at the answer stop words: a model that only says ":" answers nothing unless the list is emptied', async () => {
+  const colon = buildAssembly(configs, 7);
+  sayOnly(colon.params, tok.encode(':')[0]);
+  const opts = { ...OPTIONS, limit: 3, decoding: { method: 'greedy' as const, maxTokens: 3 } };
+  const [stopped] = await evaluateAssembly(colon, configs, tok, TASKS.slice(1, 2), opts);
+  assert.deepEqual((stopped.predictions as { answer: string }[]).map((p) => p.answer), ['', '', '']);
+  const [kept] = await evaluateAssembly(colon, configs, tok, TASKS.slice(1, 2), { ...opts, answerStop: [] });
+  assert.deepEqual((kept.predictions as { answer: string }[]).map((p) => p.answer), [': : :', ': : :', ': : :']);
+  const [caption] = await evaluateAssembly(colon, configs, tok, TASKS.slice(0, 1), opts); // captions do not stop at ":"
+  assert.ok((caption.predictions as { caption: string }[]).every((p) => p.caption === ': : :'));
+  await assert.rejects(evaluateAssembly(colon, configs, tok, TASKS.slice(1, 2), { ...opts, answerStop: ['top left'] }), /answerStop\[0\]: "top left" is 2 tokens for this tokenizer; an answer stop word must be exactly one/);
+  colon.dispose();
+});

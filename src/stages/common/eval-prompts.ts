@@ -24,6 +24,13 @@ export const DEFAULT_PROMPTS: Record<EvalTask, string> = {
   'video-qa': QA_PROMPT.replace(/Answer:$/, 'Answer in exactly one word:'),
 };
 
+/**
+ * Words that end a generated answer (QA tasks), besides <eos>: a small LLM that has answered often
+ * goes on with the next part of a prompt ("no : no", "left answer : left"), as open_flamingo's VQA
+ * post-processing cuts its generations at "Question" and "Answer". Each must be one token.
+ */
+export const DEFAULT_ANSWER_STOP = ['Question', 'Answer', ':'];
+
 /** How one text-only example reads when it is put in front of a QA prompt. */
 export const DEFAULT_SHOT = `Question : ${QUESTION_SLOT} ? Answer: ${ANSWER_SLOT}`;
 

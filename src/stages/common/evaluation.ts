@@ -26,7 +26,7 @@ import type { Params } from '../../models/params.ts';
 import { userError } from '../../util/errors.ts';
 import type { StageExperiment } from '../types.ts';
 import { evalSetDir } from './experiment-data.ts';
-import { DEFAULT_PROMPTS, DEFAULT_SHOT, evalPromptBatch, isQaTask, qaPromptText, templateIssue, type EvalTask, type QaShot } from './eval-prompts.ts';
+import { DEFAULT_ANSWER_STOP, DEFAULT_PROMPTS, DEFAULT_SHOT, evalPromptBatch, isQaTask, qaPromptText, templateIssue, type EvalTask, type QaShot } from './eval-prompts.ts';
 
 /** One task on one eval set: `set` is its name under data.eval, `dir` its directory. */
 export interface EvalSetRef {
@@ -54,6 +54,7 @@ export interface EvaluationOptions {
   prompts?: Partial<Record<EvalTask, string>>; // templates with "<visual>" (and "{question}" for QA)
   shot?: string; // how a few-shot example reads; default DEFAULT_SHOT
   fewShot?: QaShot[]; // text-only QA examples put in front of every QA prompt
+  answerStop?: string[]; // QA: words that end an answer besides <eos>; default DEFAULT_ANSWER_STOP
   signal?: AbortSignal;
   onBatch?(ref: EvalSetRef, examplesDone: number): void;
 }
@@ -75,7 +76,17 @@ interface Run {
   tokenizer: TextTokenizer;
   options: EvaluationOptions;
   decoding: DecodingOptions;
+  answerDecoding: DecodingOptions; // QA tasks: also stops at the answerStop words
   read: EvalReadOptions;
+}
+
+/** The one token id of each stop word; a word the tokenizer splits cannot stop a generation. */
+function stopWordIds(tokenizer: TextTokenizer, words: string[]): number[] {
+  return words.map((w, i) => {
+    const ids = tokenizer.encode(w);
+    if (ids.length !== 1) throw userError('bad_stop_word', `"${w}" is ${ids.length} tokens for this tokenizer; an answer stop word must be exactly one`, { path: ['answerStop', i] });
+    return ids[0];
+  });
 }
 
 export async function evaluateAssembly(assembly: { params: Params }, configs: AssemblyConfigs, tokenizer: TextTokenizer, tasks: EvalSetRef[], options: EvaluationOptions): Promise<TaskEvaluation[]> {
@@ -83,9 +94,10 @@ export async function evaluateAssembly(assembly: { params: Params }, configs: As
   checkVocab(configs, tokenizer);
   for (const t of tasks) checkTemplate(t.task, templateOf(options, t.task));
   const image = configs.vit.image;
+  const decoding = { ...options.decoding, stopIds: options.decoding.stopIds ?? [tokenizer.eosId] };
   const run: Run = {
-    params: assembly.params, configs, tokenizer, options,
-    decoding: { ...options.decoding, stopIds: options.decoding.stopIds ?? [tokenizer.eosId] },
+    params: assembly.params, configs, tokenizer, options, decoding,
+    answerDecoding: { ...decoding, stopIds: [...decoding.stopIds, ...stopWordIds(tokenizer, options.answerStop ?? DEFAULT_ANSWER_STOP)] },
     read: { frames: options.frames, height: image, width: image, valueRange: [0, 1], limit: options.limit },
   };
   const out: TaskEvaluation[] = [];
@@ -130,13 +142,13 @@ function checkVocab(c: VlmConfigs, tok: TextTokenizer): void {
 }
 
 /** Generate a text for every example, in order, `promptOf` giving each its prompt text. */
-async function generateAll<T extends { frames: Float32Array }>(run: Run, ref: EvalSetRef, examples: AsyncIterable<T>, promptOf: (ex: T) => string): Promise<{ example: T; text: string }[]> {
+async function generateAll<T extends { frames: Float32Array }>(run: Run, ref: EvalSetRef, examples: AsyncIterable<T>, promptOf: (ex: T) => string, decoding = run.decoding): Promise<{ example: T; text: string }[]> {
   const { frames, height, width } = run.read;
   const out: { example: T; text: string }[] = [];
   for await (const batch of batches(examples, run.options.batchSize ?? 16, [frames, height!, width!, 3])) {
     run.options.signal?.throwIfAborted();
     const prompt = evalPromptBatch(run.tokenizer, tf.tensor(batch.frames, batch.shape), batch.items.map(promptOf)); // frames [B, T, H, W, 3]
-    const hyps = await generate(run.params, run.configs, prompt, run.decoding);
+    const hyps = await generate(run.params, run.configs, prompt, decoding);
     tf.dispose(Object.values(prompt));
     hyps.forEach((h, i) => out.push({ example: batch.items[i], text: run.tokenizer.decode(h.ids).trim() }));
     run.options.onBatch?.(ref, out.length);
@@ -173,7 +185,7 @@ async function captionTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
 async function qaTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
   const template = templateOf(run.options, ref.task);
   const promptOf = (ex: { question: string }) => qaPromptText(template, ex.question, run.options.fewShot, run.options.shot ?? DEFAULT_SHOT);
-  const done = await generateAll(run, ref, vqaEvalExamples(ref.dir, run.read), promptOf);
+  const done = await generateAll(run, ref, vqaEvalExamples(ref.dir, run.read), promptOf, run.answerDecoding);
   const records: QaRecord[] = done.map(({ example: ex, text }) => ({
     questionId: ex.questionId, imageId: idFromKey(ex.key), question: ex.question, answers: ex.answers, answerType: ex.answerType, questionType: ex.questionType ?? 'unknown', prediction: text,
   }));
