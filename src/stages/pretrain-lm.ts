@@ -63,7 +63,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
 
 export const pretrainLm = trainingKind<Config>({
   kind: 'pretrain-lm',
-  describe: 'train a decoder LM on the training captions (the frozen LLM; the TLM language-only init)',
+  describe: 'train a decoder LM on text: the training captions, or a corpus with text datasets (the frozen LLM; the TLM language-only init)',
   configSchema,
   references: () => ({}),
   inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
