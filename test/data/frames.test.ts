@@ -144,7 +144,7 @@ test('an image that does not decode is an error naming the shard and row, or is 
 });
 
 test('training sources must be image-text or video-text', async () => {
-  await assert.rejects(TrainStream.open({ ...trainOptions, sources: { ce: CAPTION_EVAL }, weights: undefined }), /sources\.ce: source "ce" is a caption-eval dataset; training sources must be image-text or video-text/);
+  await assert.rejects(TrainStream.open({ ...trainOptions, sources: { ce: CAPTION_EVAL }, weights: undefined }), /sources\.ce: source "ce" is a caption-eval dataset; these training sources must be image-text or video-text/);
 });
 
 test('eval readers give references, questions and answers with decoded frames', async () => {

@@ -67,7 +67,7 @@ test('the miniature pipeline trains every stage, records it, evaluates both adap
      WHERE m.key = 'val/loss' GROUP BY s.name ORDER BY s.name`,
   );
   assert.deepEqual(val.map((v) => [v.stage, v.steps]), ['baseline', 'llm', 'stage1', 'tlm', 'vadapter', 'vision'].map((s) => [s, '0,2,4']));
-  const cider = query<{ key: string }>(root, `SELECT DISTINCT key FROM metrics WHERE key LIKE '%CIDEr' ORDER BY key`).map((r) => r.key);
+  const cider = query<{ key: string }>(root, `SELECT DISTINCT key FROM metrics WHERE key LIKE '%/CIDEr' ORDER BY key`).map((r) => r.key);
   assert.deepEqual(cider, ['baseline/eval/coco/CIDEr', 'baseline/eval/msrvtt/CIDEr', 'eval/coco/CIDEr', 'vadapter/eval/coco/CIDEr', 'vadapter/eval/msrvtt/CIDEr']);
 
   // stage 2 owns its resampler, TLM and FCs; the frozen ViT and LLM are recorded as sources
