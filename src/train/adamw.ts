@@ -23,6 +23,11 @@ export interface AdamWState {
   v: Map<string, tf.Variable>; // second moments, by parameter name
 }
 
+/** A moment of zeros shaped like `p`; tidy releases the initial tensor (a variable keeps its data, and tidy keeps variables). */
+function zeroMoment(p: tf.Variable): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zerosLike(p), false));
+}
+
 export class AdamW {
   readonly config: AdamWConfig;
   readonly state: AdamWState;
@@ -31,8 +36,8 @@ export class AdamW {
     this.config = config;
     this.state = { step: 0, m: new Map(), v: new Map() };
     for (const [name, p] of params) {
-      this.state.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.state.v.set(name, tf.variable(tf.zerosLike(p), false));
+      this.state.m.set(name, zeroMoment(p));
+      this.state.v.set(name, zeroMoment(p));
     }
   }
 

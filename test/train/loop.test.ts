@@ -7,6 +7,7 @@ import { TrainLoop, loopSchema, NonFiniteLossError, type LoopConfig } from '../.
 import { snapshotLoop, restoreLoop } from '../../src/train/snapshot.ts';
 import { learningRate, scheduleSchema } from '../../src/train/schedule.ts';
 import { clipByGlobalNorm, clipWithNorms } from '../../src/train/clip.ts';
+import { AdamW, adamwSchema } from '../../src/train/adamw.ts';
 import { disposeParams, regressionTask } from './fixtures.ts';
 
 before(async () => {
@@ -248,4 +249,15 @@ test('group norms change no parameter and add no readback', async () => {
   } finally {
     tf.Tensor.prototype.data = original;
   }
+});
+
+test('an AdamW created and disposed leaves no tensor behind; its moments start at zero', () => {
+  const params = new Map([['w', tf.variable(tf.ones([3, 2]))], ['b', tf.variable(tf.ones([2]))]]);
+  const before = tf.memory().numTensors;
+  const opt = new AdamW(adamwSchema.parse({}), params);
+  assert.equal(tf.memory().numTensors, before + 4); // m and v of each parameter, nothing else
+  assert.deepEqual(opt.state.m.get('w')!.arraySync(), [[0, 0], [0, 0], [0, 0]]);
+  opt.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  disposeParams(params);
 });
