@@ -12,7 +12,8 @@ import { prefixDecoderOf, visualTokens, type PrefixDecoder, type VlmConfigs } fr
 import { attentionMass, meanMass, type AttentionMass } from './attention-mass.ts';
 import type { CaptionRow } from './examples.ts';
 import { mean, PREFIX_REFERENCE, TARGET_REFERENCE } from './oracle.ts';
-import { captionText, disposeBatch, prefixIds, rmsNorm, tokenPrefix, type PromptEncoding } from './prefix-model.ts';
+import { disposeBatch, prefixIds, rmsNorm, tokenPrefix } from './prefix-model.ts';
+import { captionText, type PromptEncoding } from '../stages/common/model-batches.ts';
 
 /** A trained adapter stage, restored. */
 export interface TrainedAdapter {

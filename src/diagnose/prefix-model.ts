@@ -1,36 +1,16 @@
-// What every prefix diagnostic does with the frozen decoder: encode the prompt and captions as the
-// alignment stages do, build prefixes (the decoder's own token embeddings of a caption, or none),
+// What every prefix diagnostic does with the frozen decoder (prompts and captions are encoded by
+// model-batches.ts's captionText, as the alignment stages encode them): build prefixes (the decoder's own token embeddings of a caption, or none),
 // score a caption after a prefix with the alignment stages' caption loss, and generate greedily
 // after a prefix. Examples go through the decoder one at a time (B = 1), so that prefixes of
 // different lengths need no padding and every example weighs the same in a mean.
 import * as tf from '@tensorflow/tfjs-core';
-import type { TextTokenizer } from '../data/tokenizer.ts';
 import { greedyDecode } from '../eval/decode/greedy.ts';
 import type { Step, StepModel } from '../eval/decode/step-model.ts';
 import { embedTokens, type KvCache } from '../models/lm.ts';
 import { continuePrefixDecoding, prefixCaptionLoss, startPrefixDecoding, type CaptionText, type PrefixDecoder, type PromptText } from '../models/vlm.ts';
-import { encodePrompt, encodeTargets, idsTensor, maskTensor, padIds } from '../stages/common/text-batches.ts';
+import type { PromptEncoding } from '../stages/common/model-batches.ts';
 
 /** How captions are asked for and scored: the alignment stages' prompt and caption length. */
-export interface PromptEncoding {
-  tokenizer: TextTokenizer;
-  prompt: string; // with its <visual> marker
-  maxTokens: number; // caption tokens kept (then <eos>), as in training
-}
-
-/** The prompt around the visual tokens, for `rows` rows. */
-export function promptText(enc: PromptEncoding, rows = 1): PromptText {
-  const { before, after } = encodePrompt(enc.tokenizer, enc.prompt);
-  const repeat = (ids: number[]) => idsTensor(padIds(Array.from({ length: rows }, () => ids), enc.tokenizer.padId, 'left'));
-  return { beforeIds: repeat(before), afterIds: repeat(after) }; // [rows, Pb], [rows, Pa]
-}
-
-/** The prompt with `captions` as targets, one row each: the alignment stages' caption batch without frames. */
-export function captionText(enc: PromptEncoding, captions: string[]): CaptionText {
-  const targets = encodeTargets(enc.tokenizer, captions, enc.maxTokens);
-  return { ...promptText(enc, captions.length), targetIds: idsTensor(targets), targetMask: maskTensor(targets) }; // targets [rows, maxTokens + 1]
-}
-
 /** The token ids an oracle prefix of `caption` is made of: its tokens (at most maxTokens), no <bos> or <eos>. */
 export function prefixIds(enc: PromptEncoding, caption: string): number[] {
   return enc.tokenizer.encode(caption).slice(0, enc.maxTokens);

@@ -23,7 +23,7 @@ import { adapterDiagnosis, type AdapterDiagnosis, type FramesHost, type TrainedA
 import { captionFrames, captionRows, type CaptionRow } from './examples.ts';
 import { locateSpec, type LocatedSpec, type TrainedStage } from './locate.ts';
 import { oracleDiagnosis, type OracleResult } from './oracle.ts';
-import type { PromptEncoding } from './prefix-model.ts';
+import type { PromptEncoding } from '../stages/common/model-batches.ts';
 import { softPromptDiagnosis, type SoftPromptResult } from './soft-prompt.ts';
 
 export const MEASUREMENTS = ['oracle', 'soft', 'attention'] as const;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TextTokenizer } from '../../data/tokenizer.ts';
 import type { LmBatch } from '../../models/assembly.ts';
 import type { ContrastiveBatch } from '../../models/contrastive.ts';
-import type { CaptionBatch } from '../../models/vlm.ts';
+import type { CaptionBatch, CaptionText, PromptText } from '../../models/vlm.ts';
 import { encodePrompt, encodeSequences, encodeTargets, idsTensor, maskTensor, padIds } from './text-batches.ts';
 
 export interface FramesHost {
@@ -28,17 +28,24 @@ export function contrastiveBatch(host: FramesHost, enc: TextEncoding): Contrasti
   return { frames: tf.tensor(host.frames, host.shape), textIds: idsTensor(seq), textMask: maskTensor(seq) };
 }
 
-/** The captioning batch: one prompt for every example, the captions as targets. */
-export function captionBatch(host: FramesHost, enc: TextEncoding & { prompt: string }): CaptionBatch {
-  const rows = host.captions.length;
+export interface PromptEncoding extends TextEncoding {
+  prompt: string; // with its <visual> marker
+}
+
+/** The prompt around the visual tokens, for `rows` rows. */
+export function promptText(enc: PromptEncoding, rows = 1): PromptText {
   const { before, after } = encodePrompt(enc.tokenizer, enc.prompt);
   const repeat = (ids: number[]) => idsTensor(padIds(Array.from({ length: rows }, () => ids), enc.tokenizer.padId, 'left'));
-  const targets = encodeTargets(enc.tokenizer, host.captions, enc.maxTokens);
-  return {
-    frames: tf.tensor(host.frames, host.shape), // [B, T, H, W, 3]
-    beforeIds: repeat(before), // [B, Pb]
-    afterIds: repeat(after), // [B, Pa]
-    targetIds: idsTensor(targets), // [B, maxTokens + 1]
-    targetMask: maskTensor(targets),
-  };
+  return { beforeIds: repeat(before), afterIds: repeat(after) }; // [rows, Pb], [rows, Pa]
+}
+
+/** The prompt with `captions` as targets, one row each: a captioning batch without its frames. */
+export function captionText(enc: PromptEncoding, captions: string[]): CaptionText {
+  const targets = encodeTargets(enc.tokenizer, captions, enc.maxTokens);
+  return { ...promptText(enc, captions.length), targetIds: idsTensor(targets), targetMask: maskTensor(targets) }; // targets [rows, maxTokens + 1]
+}
+
+/** The captioning batch: one prompt for every example, the captions as targets. */
+export function captionBatch(host: FramesHost, enc: PromptEncoding): CaptionBatch {
+  return { frames: tf.tensor(host.frames, host.shape), ...captionText(enc, host.captions) }; // frames [B, T, H, W, 3]
 }
