@@ -1,7 +1,8 @@
 // `npm run bench [-- [--quick] [--backends=wasm,cpu] [NAME...]]`: run benchmarks and print their tables.
 import { fileURLToPath } from 'node:url';
 import { BACKEND_NAMES, parseBackendRequest, probeAllBackends, type BackendName } from '../src/backend/index.ts';
-import { formatTable, printLine, reportError } from '../src/cli/output.ts';
+import { reportError } from '../src/cli/errors.ts';
+import { formatTable, printLine } from '../src/cli/output.ts';
 import { userError } from '../src/util/errors.ts';
 import { loadBenchmarks, selectBenchmarks, type BenchContext } from './registry.ts';
 

@@ -8,6 +8,7 @@ import { X_AXES, type XAxis } from '../report/x-axis.ts';
 import { resolveRoot } from '../track/root.ts';
 import { userError } from '../util/errors.ts';
 import { formatTable, printJson, printLine } from './output.ts';
+import { numberInRange, numberOptions } from './options.ts';
 
 interface CompareArgs {
   root?: string;
@@ -69,7 +70,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('group-by', { type: 'string', array: true, describe: 'spec keys that split a stage into arms (default: keys the trials differ on, seeds aside; "none": stage only)' })
       .option('metric', { type: 'string', array: true, default: ['val/loss'], describe: 'metric keys, one chart and table each (e.g. val/loss eval/coco/CIDEr)' })
       .option('x', { choices: X_AXES, default: 'step' as XAxis, describe: 'x axis: step, examples seen, training FLOPs, or wall time' })
-      .option('smooth', { type: 'number', default: 0, describe: 'EMA weight in [0, 1) applied to each seed before averaging' })
+      .options(numberOptions({ smooth: { rule: numberInRange(0, 1), default: 0, describe: 'EMA weight applied to each seed before averaging' } }))
       .option('band', { choices: BANDS, default: 'minmax' as Band, describe: 'band around the seed mean: min-max over seeds, 95% CI of the mean, or none' })
       .option('target', { type: 'string', array: true, describe: 'value to reach: VALUE (one metric) or KEY=VALUE (default: the weakest arm\'s best)' })
       .option('mode', { type: 'string', array: true, describe: 'min or max, or KEY=min|max (default: from the metric\'s name)' })

@@ -6,6 +6,7 @@ import type { InspectReport } from '../data/inspect.ts';
 import { checkScale, SCALES } from '../data/synth/scales.ts';
 import { UserError, formatIssue } from '../util/errors.ts';
 import { formatTable, printJson, printLine } from './output.ts';
+import { NON_NEGATIVE_INTEGER, numberOptions, POSITIVE_INTEGER } from './options.ts';
 
 const jsonOption = { type: 'boolean', default: false, describe: 'print the result as JSON' } as const;
 
@@ -26,10 +27,10 @@ const synthCommand: CommandModule<object, SynthArgs> = {
     y
       .option('out', { type: 'string', default: 'datasets/synth', describe: 'root directory, one dataset directory per set' })
       .option('scale', { type: 'string', default: 'small', choices: SCALES, describe: 'tiny: seconds, for tests; small: the quickstart; medium: larger' })
-      .option('seed', { type: 'number', default: 0, describe: 'every image, caption and answer follows from it' })
+      .options(numberOptions({ seed: { rule: NON_NEGATIVE_INTEGER, default: 0, describe: 'every image, caption and answer follows from it' } }))
       .option('only', { type: 'string', array: true, describe: 'generate only these sets' })
       .option('force', { type: 'boolean', default: false, describe: 'regenerate even when a matching dataset exists' })
-      .option('image-size', { type: 'number', default: 64, describe: 'side of the square images in pixels' })
+      .options(numberOptions({ 'image-size': { rule: POSITIVE_INTEGER, default: 64, describe: 'side of the square images in pixels' } }))
       .option('json', jsonOption)
       .example('$0 data synth --scale tiny --out /tmp/synth', 'a few rows per set, in seconds') as never,
   handler: async (args) => {
@@ -90,7 +91,9 @@ function printImport(r: ImportReport): void {
   for (const issue of r.problems) printLine(`  ${formatIssue(issue)}`);
 }
 
+/** An importer's option; its numeric ones are counts (`--limit`), so positive integers. */
 function addOption(y: Argv, o: ImporterOption): Argv {
+  if (o.type === 'number') return y.options(numberOptions({ [o.name]: { rule: POSITIVE_INTEGER, describe: o.describe } }));
   return y.option(o.name, { type: o.type, describe: o.describe, demandOption: o.required, requiresArg: o.type !== 'boolean', choices: o.choices });
 }
 

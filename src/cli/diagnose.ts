@@ -5,6 +5,7 @@ import type { CommandModule } from 'yargs';
 import type { PrefixDiagnosis } from '../diagnose/prefix.ts';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
+import { NON_NEGATIVE_INTEGER, numberOptions, POSITIVE_INTEGER, POSITIVE_NUMBER } from './options.ts';
 import { experimentOptions, type ExperimentArgs } from './plan.ts';
 
 interface PrefixArgs extends ExperimentArgs {
@@ -76,26 +77,21 @@ const prefixCommand: CommandModule<object, PrefixArgs> = {
   describe: 'can the frozen LLM of a run spec be steered by a prefix? (a) oracle prefix, (b) free soft prompts, (c) the adapters\' attention and scale',
   builder: (y) =>
     experimentOptions(y)
-      .option('limit', { type: 'number', default: 32, describe: 'the first N examples of the eval set' })
+      .options(numberOptions({ limit: { rule: POSITIVE_INTEGER, default: 32, describe: 'the first N examples of the eval set' } }))
       .option('set', { type: 'string', default: 'coco', describe: 'the caption-eval set (a name under data.eval)' })
       .option('measure', { type: 'string', array: true, choices: ['oracle', 'soft', 'attention'], default: ['oracle', 'soft', 'attention'], describe: 'which measurements: (a) oracle, (b) soft, (c) attention' })
-      .option('steps', { type: 'number', default: 100, describe: '(b) Adam steps per soft prompt' })
-      .option('lr', { type: 'number', default: 0.03, describe: '(b) the soft prompts\' learning rate' })
-      .option('tokens', { type: 'number', describe: '(b) vectors per soft prompt (default: the visual tokens the adapters produce)' })
-      .option('seed', { type: 'number', default: 0, describe: '(b) seed of the soft prompts\' initialisation' })
+      .options(numberOptions({
+        steps: { rule: POSITIVE_INTEGER, default: 100, describe: '(b) Adam steps per soft prompt' },
+        lr: { rule: POSITIVE_NUMBER, default: 0.03, describe: '(b) the soft prompts\' learning rate' },
+        tokens: { rule: POSITIVE_INTEGER, describe: '(b) vectors per soft prompt (default: the visual tokens the adapters produce)' },
+        seed: { rule: NON_NEGATIVE_INTEGER, default: 0, describe: '(b) seed of the soft prompts\' initialisation' },
+      }))
       .option('llm', { type: 'string', describe: 'the frozen LLM\'s pretrain-lm stage (default: the adapters\' llm:)' })
       .option('adapters', { type: 'string', array: true, describe: '(c) the adapter stages to inspect (default: every align-adapter and align-resampler stage)' })
-      .option('trial', { type: 'number', default: 0, describe: 'the trial of a sweep' })
+      .options(numberOptions({ trial: { rule: NON_NEGATIVE_INTEGER, default: 0, describe: 'the trial of a sweep' } }))
       .option('any-code', { type: 'boolean', default: false, describe: 'also use stage outputs computed by another code version (same stage, config, data and upstream otherwise)' })
-      .option('max-tokens', { type: 'number', default: 24, describe: '(a) tokens generated at most' })
+      .options(numberOptions({ 'max-tokens': { rule: POSITIVE_INTEGER, default: 24, describe: '(a) tokens generated at most' } }))
       .option('json', { type: 'boolean', default: false, describe: 'print the measurements as JSON' })
-      .check((argv) => {
-        const a = argv as unknown as PrefixArgs;
-        for (const key of ['limit', 'steps', 'maxTokens'] as const) if (!Number.isInteger(a[key]) || a[key] < 1) throw new Error(`--${key === 'maxTokens' ? 'max-tokens' : key} must be a positive integer`);
-        if (a.tokens !== undefined && (!Number.isInteger(a.tokens) || a.tokens < 1)) throw new Error('--tokens must be a positive integer');
-        if (!(a.lr > 0)) throw new Error('--lr must be positive');
-        return true;
-      })
       .example('$0 diagnose prefix experiments/quickstart.yaml --limit 16', 'all three measurements on a run quickstart')
       .example('$0 diagnose prefix experiments/quickstart.yaml --measure oracle --json', 'the oracle prefix alone, as JSON') as never,
   handler: async (args) => {

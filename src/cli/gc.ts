@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import type { GcReport } from '../exec/gc.ts';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
+import { NON_NEGATIVE_INTEGER, numberOptions } from './options.ts';
 
 interface GcArgs {
   root?: string;
@@ -31,14 +32,14 @@ export const gcCommand: CommandModule<object, GcArgs> = {
     y
       .option('root', { type: 'string', describe: 'runs directory (default: $VADAPTER_HOME, else ./runs)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be freed, free nothing' })
-      .option('keep-best', { type: 'number', default: 1, describe: 'best checkpoints to keep per stage output' })
+      .options(numberOptions({ 'keep-best': { rule: NON_NEGATIVE_INTEGER, default: 1, describe: 'best checkpoints to keep per stage output' } }))
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }) as never,
   handler: async (args) => {
     const { openDbIfExists } = await import('../track/db.ts');
     const { collectGarbage } = await import('../exec/gc.ts');
     const root = resolveRoot(args.root);
     const db = openDbIfExists(root);
-    const report: GcReport = db ? collectGarbage(db, { root, keepBest: Math.max(0, args.keepBest), dryRun: args.dryRun }) : { freed: [], freedBytes: 0, kept: 0, dryRun: args.dryRun };
+    const report: GcReport = db ? collectGarbage(db, { root, keepBest: args.keepBest, dryRun: args.dryRun }) : { freed: [], freedBytes: 0, kept: 0, dryRun: args.dryRun };
     db?.close();
     if (args.json) printJson(report);
     else printReport(report);

@@ -1,7 +1,8 @@
 // The `vadapter` command line: one file per command, registered here.
 import yargs, { type Argv } from 'yargs';
+import { parseBackendRequest } from '../backend/names.ts';
 import { userError } from '../util/errors.ts';
-import { reportError } from './output.ts';
+import { reportError } from './errors.ts';
 import { commands } from './commands.ts';
 import { packageVersion } from './version.ts';
 
@@ -14,6 +15,7 @@ export function buildParser(argv: string[]): Argv {
       type: 'string',
       describe: 'tensor backend: auto | tensorflow | webgpu | wasm | cpu (default: $VADAPTER_BACKEND, else auto)',
       global: true,
+      coerce: (value?: string) => (value === undefined ? undefined : parseBackendRequest(value, '--backend')),
     })
     .demandCommand(1, 'name a command (see the list above)')
     .strict()
@@ -22,7 +24,11 @@ export function buildParser(argv: string[]): Argv {
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      throw err ?? userError('bad_arguments', msg);
+      // What yargs rejects (unknown argument, missing value, not a choice, and what a coerce step of
+      // cli/options.ts throws, which yargs rewraps as a YError) is the user's; errors thrown by a
+      // handler pass through with their class.
+      if (err && err.name !== 'YError') throw err;
+      throw userError('bad_arguments', msg ?? err?.message ?? 'bad arguments');
     });
   for (const command of commands) parser = parser.command(command);
   return parser;

@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import type { ModelSummary } from '../models/summary.ts';
 import { formatTable, printJson, printLine } from './output.ts';
+import { NON_NEGATIVE_INTEGER, numberOptions, POSITIVE_INTEGER } from './options.ts';
 
 interface SummaryArgs {
   name: string;
@@ -56,9 +57,11 @@ const summaryCommand: CommandModule<object, SummaryArgs> = {
       .positional('name', { type: 'string', demandOption: true, describe: 'assembly kind or preset name; with --spec, a key of the spec\'s models: block' })
       .option('spec', { type: 'string', describe: 'an experiment spec whose models: block defines <name> (preset + overrides)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
-      .option('frames', { type: 'number', default: 8, describe: 'frames per example' })
-      .option('prompt-tokens', { type: 'number', default: 8, describe: 'prompt tokens around the visual tokens' })
-      .option('caption-tokens', { type: 'number', default: 32, describe: 'caption (or text) tokens' });
+      .options(numberOptions({
+        frames: { rule: POSITIVE_INTEGER, default: 8, describe: 'frames per example' },
+        'prompt-tokens': { rule: NON_NEGATIVE_INTEGER, default: 8, describe: 'prompt tokens around the visual tokens' },
+        'caption-tokens': { rule: POSITIVE_INTEGER, default: 32, describe: 'caption (or text) tokens' },
+      }));
     for (const c of COMPONENT_OPTIONS) b = b.option(c, { type: 'string', describe: `${c} preset (default: the paper's size)` });
     return b
       .example('$0 model summary vadapter --vit vit-l', 'the paper-scale VAdapter over ViT-L')

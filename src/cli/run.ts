@@ -7,6 +7,7 @@ import { ProgressBoard, formatDuration } from '../exec/progress-view.ts';
 import type { RunObserver, RunSummary, StageRef } from '../exec/run.ts';
 import { describeAction, experimentOptions, prepareOptions, type ExperimentArgs } from './plan.ts';
 import { printJson } from './output.ts';
+import { numberOptions, POSITIVE_INTEGER, POSITIVE_NUMBER } from './options.ts';
 
 interface RunArgs extends ExperimentArgs {
   jobs: number;
@@ -31,6 +32,7 @@ function observerFor(board: ProgressBoard): RunObserver {
       for (const s of stages) if (s.action === 'cached') board.line(`  ${labelOf(plan, s)}: ${describeAction(s)}`);
     },
     started(s, info) {
+      if (info.warning) board.line(`! ${info.warning}`);
       board.line(`▶ ${labelOf(plan, s)}${info.resumeFrom !== null ? ` resuming after step ${info.resumeFrom}` : ''}`);
       board.start(key(s), labelOf(plan, s), info.total, info.resumeFrom ?? 0);
     },
@@ -72,9 +74,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'run an experiment: every stage not already cached, resuming interrupted ones',
   builder: (y) =>
     experimentOptions(y)
-      .option('jobs', { alias: 'j', type: 'number', default: 1, describe: 'stages (and sweep trials) to run at once' })
+      .options(numberOptions({
+        jobs: { rule: POSITIVE_INTEGER, alias: 'j', default: 1, describe: 'stages (and sweep trials) to run at once' },
+        'progress-every': { rule: POSITIVE_NUMBER, default: 10, describe: 'seconds between progress lines when not on a terminal' },
+      }))
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary as JSON (live lines go to stderr)' })
-      .option('progress-every', { type: 'number', default: 10, describe: 'seconds between progress lines when not on a terminal' })
       .example('$0 run experiments/quickstart.yaml', 'run, reusing whatever is cached')
       .example('$0 run experiments/scaling.yaml models.vit.preset=vit-tiny,vit-small seed=1,2 -j 2', 'a sweep, two stages at a time') as never,
   handler: async (args) => {
@@ -83,7 +87,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const interrupt = interruptController();
     const { runExperiment } = await import('../exec/run.ts');
     try {
-      const summary = await runExperiment({ ...prepareOptions(args), jobs: Math.max(1, args.jobs), backend: args.backend, signal: interrupt.signal }, observerFor(board));
+      const summary = await runExperiment({ ...prepareOptions(args), jobs: args.jobs, backend: args.backend, signal: interrupt.signal }, observerFor(board));
       board.line(summaryLine(summary));
       if (args.json) printJson(summary);
       process.exitCode = summary.status === 'done' ? 0 : summary.status === 'interrupted' ? 130 : 1;

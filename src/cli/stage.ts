@@ -3,7 +3,9 @@
 // Handlers import their modules lazily, so that every process pays only for the command it runs.
 import type { Argv, CommandModule } from 'yargs';
 import { resolveRoot } from '../track/root.ts';
-import { formatTable, printJson, printLine, reportError } from './output.ts';
+import { reportError } from './errors.ts';
+import { formatTable, printJson, printLine } from './output.ts';
+import { NON_NEGATIVE_INTEGER, numberOptions } from './options.ts';
 
 interface ExecArgs {
   root?: string;
@@ -20,12 +22,12 @@ const execCommand: CommandModule<object, ExecArgs> = {
     y
       .option('root', { type: 'string', describe: 'runs directory (default: $VADAPTER_HOME, else ./runs)' })
       .option('run', { type: 'string', demandOption: true, describe: 'run id' })
-      .option('trial', { type: 'number', default: 0, describe: 'trial index within the run' })
+      .options(numberOptions({ trial: { rule: NON_NEGATIVE_INTEGER, default: 0, describe: 'trial index within the run' } }))
       .option('stage', { type: 'string', demandOption: true, describe: 'stage name' }) as never,
   handler: async (args) => {
     const root = resolveRoot(args.root);
     const { runStageProcess } = await import('../exec/stage-process.ts');
-    process.exitCode = await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend }, reportError);
+    process.exitCode = await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend }, (err) => reportError(err, { stack: true }));
   },
 };
 

@@ -2,8 +2,9 @@
 // default) with progress, latest metrics and failures.
 import type { CommandModule } from 'yargs';
 import type { StatusReport } from '../exec/status.ts';
-import { resolveRoot } from '../track/root.ts';
+import { dbPath, resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
+import { numberOptions, POSITIVE_INTEGER } from './options.ts';
 
 interface StatusArgs {
   root?: string;
@@ -41,14 +42,20 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
     y
       .option('root', { type: 'string', describe: 'runs directory (default: $VADAPTER_HOME, else ./runs)' })
       .option('run', { type: 'string', describe: 'the run to detail (default: the latest)' })
-      .option('limit', { type: 'number', default: 10, describe: 'how many recent runs to list' })
+      .options(numberOptions({ limit: { rule: POSITIVE_INTEGER, default: 10, describe: 'how many recent runs to list' } }))
       .option('json', { type: 'boolean', default: false, describe: 'print as JSON' }) as never,
   handler: async (args) => {
     const { openDbIfExists } = await import('../track/db.ts');
-    const { collectStatus } = await import('../exec/status.ts');
-    const db = openDbIfExists(resolveRoot(args.root));
-    const report: StatusReport = db ? collectStatus(db, { run: args.run, limit: args.limit }) : { runs: [], run: null };
-    db?.close();
+    const { collectStatus, unknownRunError } = await import('../exec/status.ts');
+    const root = resolveRoot(args.root);
+    const db = openDbIfExists(root);
+    if (!db && args.run !== undefined) throw unknownRunError(args.run, dbPath(root), []);
+    let report: StatusReport = { runs: [], run: null };
+    try {
+      if (db) report = collectStatus(db, { run: args.run, limit: args.limit });
+    } finally {
+      db?.close();
+    }
     if (args.json) printJson(report);
     else printReport(report);
   },

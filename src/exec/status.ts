@@ -5,6 +5,7 @@ import type { Db } from '../track/db.ts';
 import { latestMetrics } from '../track/metrics.ts';
 import { getRun, isProcessAlive, listRuns, type RunRecord } from '../track/runs.ts';
 import { stagesOfRun, type StageStatus } from '../track/stages.ts';
+import { userError, type UserError } from '../util/errors.ts';
 
 export interface RunStatusRow {
   id: string;
@@ -46,10 +47,16 @@ function runRow(db: Db, r: RunRecord): RunStatusRow {
   return { id: r.id, experiment: r.experiment, status: displayStatus(r), startedAt: r.startedAt, endedAt: r.endedAt, stages };
 }
 
+/** `--run ID` naming no run of `dbFile`, with the most recent run ids to choose from. */
+export function unknownRunError(id: string, dbFile: string, recent: string[]): UserError {
+  const runs = recent.length > 0 ? `the latest: ${recent.join(', ')} (\`vadapter status\` lists more)` : 'there are no runs yet';
+  return userError('unknown_run', `no run "${id}" in ${dbFile}; ${runs}`);
+}
+
 export function collectStatus(db: Db, opts: { run?: string; limit?: number } = {}): StatusReport {
   const runs = listRuns(db, opts.limit ?? 10);
   const chosen = opts.run ? getRun(db, opts.run) : (runs[0] ?? null);
-  if (opts.run && !chosen) throw new Error(`no run ${opts.run}`);
+  if (opts.run && !chosen) throw unknownRunError(opts.run, db.name, runs.slice(0, 3).map((r) => r.id));
   const run = chosen ? { ...runRow(db, chosen), stageRows: stageRows(db, chosen.id) } : null;
   return { runs: runs.map((r) => runRow(db, r)), run };
 }

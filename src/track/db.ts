@@ -1,6 +1,7 @@
 // Opening the tracking database: WAL (readers never block the writer), a busy timeout so that
 // concurrent processes wait for each other instead of failing, and migrations applied in an
 // immediate transaction so that two processes opening a fresh database do not both apply them.
+// A file SQLite cannot use (not a database, damaged, unopenable, a newer schema) is a UserError naming it.
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { userError } from '../util/errors.ts';
@@ -13,13 +14,30 @@ export const BUSY_TIMEOUT_MS = 30_000;
 
 export function openDb(root: string): Db {
   mkdirSync(root, { recursive: true });
-  const db = new Database(dbPath(root));
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  return db;
+  const path = dbPath(root);
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    throw unusableDbError(path, err);
+  }
+}
+
+/** SQLite's verdict on a file that is no database, a damaged one or one it cannot open, as a UserError naming it; any other error unchanged. */
+function unusableDbError(path: string, err: unknown): unknown {
+  if (!(err instanceof Database.SqliteError)) return err;
+  if (err.code === 'SQLITE_NOTADB' || err.code.startsWith('SQLITE_CORRUPT')) {
+    return userError('corrupt_db', `not a vadapter database (${err.message}); move it away or pass --root`, { file: path });
+  }
+  if (err.code.startsWith('SQLITE_CANTOPEN')) return userError('cannot_open_db', `cannot be opened (${err.message}); pass --root to use another directory`, { file: path });
+  return err;
 }
 
 /** The database if it exists (for commands that only read), else null. */
@@ -33,7 +51,7 @@ export function schemaVersion(db: Db): number {
 
 function migrate(db: Db): void {
   if (schemaVersion(db) > MIGRATIONS.length) {
-    throw userError('db_too_new', `${db.name} has schema version ${schemaVersion(db)}, newer than this vadapter knows (${MIGRATIONS.length}); upgrade vadapter`);
+    throw userError('db_too_new', `schema version ${schemaVersion(db)} is newer than this vadapter knows (${MIGRATIONS.length}): written by a newer vadapter; upgrade it, or pass --root`, { file: db.name });
   }
   for (let v = schemaVersion(db); v < MIGRATIONS.length; v = schemaVersion(db)) {
     db.transaction(() => {
