@@ -1,10 +1,13 @@
 // `vadapter plan SPEC [overrides..]`: what `run` would do for every trial and stage — run, resume
-// (from which step) or cached (from which run) — and why, before anything runs.
+// (from which step) or cached (from which run) — and why, before anything runs. It writes nothing:
+// synthetic data that `run` would generate is named (`would generate synthetic data: ...`) and the
+// stages reading it are planned as if it were missing.
 import type { Argv, CommandModule } from 'yargs';
 import { missingDataIssues } from '../graph/missing-data.ts';
 import type { Plan, PlannedStage } from '../graph/plan.ts';
 import { formatIssue } from '../util/errors.ts';
-import type { PrepareOptions } from '../exec/prepare.ts';
+import type { PrepareOptions, Prepared } from '../exec/prepare.ts';
+import type { PendingSynthetic } from '../exec/synthetic-data.ts';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 
@@ -34,14 +37,21 @@ export function describeAction(s: PlannedStage): string {
   return s.needsData.length > 0 ? 'run (needs data)' : 'run';
 }
 
-function printPlan(plan: Plan): void {
+/** `would generate synthetic data: webli, vtp, ... under <root>`. */
+function describePending(p: PendingSynthetic): string {
+  return `would generate synthetic data: ${[...p.datasets, ...(p.tokenizer ? ['tokenizer.json'] : [])].join(', ')} under ${p.root}`;
+}
+
+function printPlan(plan: Plan, pending: PendingSynthetic[]): void {
   printLine(`experiment ${plan.experiment}: ${plan.trials.length} trial${plan.trials.length === 1 ? '' : 's'}`);
+  for (const p of pending) printLine(describePending(p));
   for (const t of plan.trials) {
     printLine();
     printLine(`trial ${t.index}${t.label ? `: ${t.label}` : ''}`);
     printLine(formatTable(['stage', 'kind', 'fingerprint', 'action', 'why'], t.stages.map((s) => [s.stage, s.kind, s.fingerprint, describeAction(s), s.reasons.join('; ')])));
   }
-  const missing = missingDataIssues(plan.trials.flatMap((t) => t.stages));
+  const generated = new Set(pending.flatMap((p) => p.dirs));
+  const missing = missingDataIssues(plan.trials.flatMap((t) => t.stages).map((s) => ({ ...s, needsData: s.needsData.filter((m) => !generated.has(m.dir)) })));
   if (missing.length === 0) return;
   printLine();
   printLine('missing data (`vadapter run` refuses to start until it exists):');
@@ -49,8 +59,8 @@ function printPlan(plan: Plan): void {
 }
 
 /** The plan without the fingerprint inputs (which `vadapter status` and the store's inputs.json show). */
-function planJson(plan: Plan) {
-  return { ...plan, trials: plan.trials.map((t) => ({ ...t, stages: t.stages.map(({ inputs: _inputs, ...rest }) => rest) })) };
+function planJson(plan: Plan, prepared: Prepared) {
+  return { ...plan, wouldGenerate: prepared.pendingSynthetic, trials: plan.trials.map((t) => ({ ...t, stages: t.stages.map(({ inputs: _inputs, ...rest }) => rest) })) };
 }
 
 export const planCommand: CommandModule<object, ExperimentArgs & { json: boolean }> = {
@@ -65,11 +75,11 @@ export const planCommand: CommandModule<object, ExperimentArgs & { json: boolean
     const { planPrepared, prepareExperiment } = await import('../exec/prepare.ts');
     const { openDbIfExists } = await import('../track/db.ts');
     const opts = prepareOptions(args);
-    const prepared = await prepareExperiment(opts);
+    const prepared = await prepareExperiment({ ...opts, synthetic: 'plan' });
     const db = openDbIfExists(opts.root);
     const plan = planPrepared(prepared, db, opts.root);
     db?.close();
-    if (args.json) printJson(planJson(plan));
-    else printPlan(plan);
+    if (args.json) printJson(planJson(plan, prepared));
+    else printPlan(plan, prepared.pendingSynthetic);
   },
 };

@@ -44,28 +44,43 @@ function isCurrent(dir: string, set: SynthSet, o: SynthOptions): boolean {
   }
 }
 
-export async function ensureSynthetic(root: string, o: EnsureOptions): Promise<SynthResult> {
+/** What ensureSynthetic(root, o) would give, and what it would (re)generate to get there; reads only. */
+export interface SynthPlan {
+  datasets: Record<string, string>; // name -> directory
+  tokenizer: string;
+  stale: string[]; // the datasets it would (re)generate
+  tokenizerStale: boolean; // whether it would (re)write the tokenizer
+}
+
+export function planSynthetic(root: string, o: EnsureOptions): SynthPlan {
   const sets = o.only ? o.only.map(getSynthSet) : SYNTH_SETS;
+  const tokenizer = join(root, 'tokenizer.json');
+  return {
+    datasets: Object.fromEntries(sets.map((set) => [set.name, join(root, set.name)])),
+    tokenizer,
+    stale: sets.filter((set) => o.force || !isCurrent(join(root, set.name), set, o)).map((set) => set.name),
+    tokenizerStale: !existsSync(tokenizer) || readFileSync(tokenizer, 'utf8') !== tokenizerFileText(synthTokenizer()),
+  };
+}
+
+export async function ensureSynthetic(root: string, o: EnsureOptions): Promise<SynthResult> {
   mkdirSync(root, { recursive: true });
   return withLock(join(root, '.synth.lock'), async () => {
-    const result: SynthResult = { datasets: {}, tokenizer: ensureTokenizer(root), generated: [], reused: [] };
-    for (const set of sets) {
-      const dir = join(root, set.name);
+    const plan = planSynthetic(root, o);
+    if (plan.tokenizerStale) saveTokenizer(plan.tokenizer, synthTokenizer());
+    const result: SynthResult = { datasets: plan.datasets, tokenizer: plan.tokenizer, generated: [], reused: [] };
+    for (const [name, dir] of Object.entries(plan.datasets)) {
       const start = performance.now();
-      const reuse = !o.force && isCurrent(dir, set, o);
-      const rows = reuse ? readManifest(dir).totalRows : (await generateSet(dir, set, o)).totalRows;
-      result.datasets[set.name] = dir;
-      result[reuse ? 'reused' : 'generated'].push(set.name);
-      o.onDataset?.({ name: set.name, action: reuse ? 'reused' : 'generated', rows, seconds: (performance.now() - start) / 1000 });
+      const reuse = !plan.stale.includes(name);
+      const rows = reuse ? readManifest(dir).totalRows : (await generateSet(dir, getSynthSet(name), o)).totalRows;
+      result[reuse ? 'reused' : 'generated'].push(name);
+      o.onDataset?.({ name, action: reuse ? 'reused' : 'generated', rows, seconds: (performance.now() - start) / 1000 });
     }
     return result;
   });
 }
 
-/** Write root/tokenizer.json unless it already holds the synthetic vocabulary. */
-function ensureTokenizer(root: string): string {
-  const path = join(root, 'tokenizer.json');
-  const tok = buildWordLevelTokenizer(synthVocabularyTexts());
-  if (!existsSync(path) || readFileSync(path, 'utf8') !== tokenizerFileText(tok)) saveTokenizer(path, tok);
-  return path;
+/** The word-level tokenizer covering every word the generator can produce. */
+function synthTokenizer() {
+  return buildWordLevelTokenizer(synthVocabularyTexts());
 }
