@@ -2,7 +2,9 @@
 // (at most `maxOpenShards` shard files open at once). The unit of reading is a record batch
 // (`RowBlock`: shard index, batch index); nothing reads the whole dataset into memory.
 //
-//   const ds = await Dataset.open(dir)
+// Shards are checked on open (shard.ts); `verify` says when their sha256 is (verify.ts).
+//
+//   const ds = await Dataset.open(dir, { verify: 'first-use' })
 //   for await (const row of ds.rows()) ...          // every row, in stored order
 //   const rows = await ds.readBlock({ shard, batch }) // one record batch's rows
 //   await ds.close()
@@ -11,6 +13,7 @@ import { getKind, type KindSpec } from './kinds.ts';
 import { readManifest, type Manifest } from './manifest.ts';
 import type { Row } from './schema.ts';
 import { ShardReader } from './shard.ts';
+import { DEFAULT_VERIFY, ShardVerifier, type VerifyMode } from './verify.ts';
 
 export interface RowBlock {
   shard: number;
@@ -22,22 +25,27 @@ export type BadRowPolicy = 'error' | 'skip';
 
 export interface DatasetOptions {
   maxOpenShards?: number;
+  /** When a shard's content is checked against the manifest's sha256; default 'first-use'. */
+  verify?: VerifyMode;
 }
 
 export class Dataset {
   private readonly open = new Map<number, Promise<ShardReader>>();
   readonly kind: KindSpec;
+  private readonly verifier: ShardVerifier;
 
   private constructor(
     readonly dir: string,
     readonly manifest: Manifest,
     private readonly maxOpenShards: number,
+    verify: VerifyMode,
   ) {
     this.kind = getKind(manifest.kind);
+    this.verifier = new ShardVerifier(dir, verify);
   }
 
   static async open(dir: string, options: DatasetOptions = {}): Promise<Dataset> {
-    return new Dataset(dir, readManifest(dir), options.maxOpenShards ?? 8);
+    return new Dataset(dir, readManifest(dir), options.maxOpenShards ?? 8, options.verify ?? DEFAULT_VERIFY);
   }
 
   get name(): string {
@@ -80,7 +88,7 @@ export class Dataset {
     if (reader) {
       this.open.delete(index);
     } else {
-      reader = ShardReader.open(this.dir, this.manifest.shards[index], this.kind, this.manifest.batchRows);
+      reader = ShardReader.open(this.dir, this.manifest.shards[index], this.kind, this.manifest.batchRows, this.verifier);
       reader.catch(() => this.open.delete(index));
     }
     this.open.set(index, reader);

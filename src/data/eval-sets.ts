@@ -5,6 +5,7 @@
 //   for await (const ex of vqaEvalExamples(dir, frameOptions))
 //     ex.key, ex.questionId, ex.frames, ex.question, ex.answers (10), ex.answerType, ex.questionType
 //
+// `verify` (the spec's data.verify) says when shards are checked against their sha256s.
 // `readEvalRows(dir, kind)` gives the stored rows without decoding (for writing reference files).
 import { userError } from '../util/errors.ts';
 import { Dataset, type BadRowPolicy } from './dataset.ts';
@@ -12,6 +13,7 @@ import { decodeFrames, decodeIssue, DecodeError, type FrameOptions, type Visual 
 import type { DatasetKind } from './kinds.ts';
 import { mapAhead, puller, take } from './async-iter.ts';
 import type { Row } from './schema.ts';
+import type { VerifyMode } from './verify.ts';
 
 export interface CaptionEvalExample {
   key: string;
@@ -31,20 +33,25 @@ export interface VqaEvalExample {
   questionType?: string;
 }
 
-export interface EvalReadOptions extends FrameOptions {
+export interface EvalRowOptions {
+  badRows?: BadRowPolicy;
+  /** When each shard's sha256 is checked; default 'first-use'. */
+  verify?: VerifyMode;
+}
+
+export interface EvalReadOptions extends FrameOptions, EvalRowOptions {
   /** Examples decoded ahead; default 16. */
   prefetch?: number;
   /** Stop after this many examples. */
   limit?: number;
-  badRows?: BadRowPolicy;
 }
 
 /** The stored rows of an eval set of `kind`, in order, without decoding. */
-export async function* readEvalRows(dir: string, kind: DatasetKind, policy: BadRowPolicy = 'error'): AsyncGenerator<Row> {
-  const dataset = await Dataset.open(dir);
+export async function* readEvalRows(dir: string, kind: DatasetKind, o: EvalRowOptions = {}): AsyncGenerator<Row> {
+  const dataset = await Dataset.open(dir, { verify: o.verify });
   try {
     if (dataset.manifest.kind !== kind) throw userError('wrong_kind', `expected a ${kind} dataset, found ${dataset.manifest.kind}`, { file: dir });
-    yield* dataset.rows(policy);
+    yield* dataset.rows(o.badRows);
   } finally {
     await dataset.close();
   }
@@ -52,7 +59,7 @@ export async function* readEvalRows(dir: string, kind: DatasetKind, policy: BadR
 
 async function* decodedRows<T>(dir: string, kind: DatasetKind, o: EvalReadOptions, make: (row: Row, frames: Float32Array) => T): AsyncGenerator<T> {
   let index = 0;
-  const rows = take(readEvalRows(dir, kind, o.badRows), o.limit);
+  const rows = take(readEvalRows(dir, kind, o), o.limit);
   const decode = async (row: Row) => {
     const at = index++;
     try {

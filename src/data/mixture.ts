@@ -13,6 +13,7 @@ import { parseWith } from './json.ts';
 import { DEFAULT_WINDOW_BLOCKS, type SourcePosition } from './order.ts';
 import type { RowPlace, Row } from './schema.ts';
 import { ShuffledSource } from './source.ts';
+import type { VerifyMode } from './verify.ts';
 
 export interface MixturePosition {
   rng: RngState;
@@ -32,6 +33,8 @@ export interface MixtureOptions {
   /** Record batches per shuffle window; default 8. */
   windowBlocks?: number;
   badRows?: BadRowPolicy;
+  /** When each shard's sha256 is checked (the spec's data.verify); default 'first-use'. */
+  verify?: VerifyMode;
 }
 
 export interface MixtureRow {
@@ -61,7 +64,7 @@ export class Mixture {
     const weights = checkWeights(names, o.weights);
     const start = o.position ? parseWith(positionSchema, o.position, 'data position', []) : undefined;
     checkPositionSources(names, start);
-    const datasets = await Promise.all(names.map((n) => Dataset.open(o.sources[n])));
+    const datasets = await Promise.all(names.map((n) => Dataset.open(o.sources[n], { verify: o.verify })));
     const sources = names.map((name, i) => {
       const position = start?.sources[name] ?? { epoch: o.epoch ?? 0, window: 0, offset: 0 };
       return new ShuffledSource(datasets[i], Rng.derive(o.seed, `source:${name}`).seed(), position, o.windowBlocks ?? DEFAULT_WINDOW_BLOCKS, o.badRows ?? 'error');

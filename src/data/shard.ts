@@ -1,7 +1,8 @@
-// One Arrow IPC shard opened for random access by record batch: only the footer is read on open,
-// each batch is read when asked for. A file whose size differs from the manifest's, that is not an
-// Arrow file, whose schema does not fit the kind, or whose batches are not the sizes the manifest
-// implies is a UserError naming the file (and the batch).
+// One Arrow IPC shard opened for random access by record batch. Opening checks, in this order: the
+// size against the manifest's, the structure (shard-check.ts: bounded memory, before apache-arrow
+// reads anything), the record batches' row counts against the manifest's, the content against the
+// manifest's sha256 (as the dataset's verify mode asks: verify.ts), then the schema against the kind.
+// Each batch is read when asked for. Any failure is a UserError naming the file (and the place).
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type Schema } from 'apache-arrow';
@@ -9,6 +10,8 @@ import { userError } from '../util/errors.ts';
 import type { FieldSpec, KindSpec } from './kinds.ts';
 import type { ShardEntry } from './manifest.ts';
 import { checkShardSchema, rowFromBatch, type Row } from './schema.ts';
+import { checkShardStructure } from './shard-check.ts';
+import type { FileVersion, ShardVerifier } from './verify.ts';
 
 export class ShardReader {
   private constructor(
@@ -20,17 +23,16 @@ export class ShardReader {
     private readonly rows: number,
   ) {}
 
-  static async open(dir: string, entry: ShardEntry, kind: KindSpec, batchRows: number): Promise<ShardReader> {
+  static async open(dir: string, entry: ShardEntry, kind: KindSpec, batchRows: number, verifier: ShardVerifier): Promise<ShardReader> {
     const file = join(dir, entry.file);
-    await checkSize(file, entry.bytes);
+    const version = await checkSize(file, entry.bytes);
     const handle = await open(file);
     try {
+      const { batchLengths } = await checkShardStructure(handle, version.size, file);
+      checkBatchLengths(batchLengths, entry.rows, batchRows, file);
+      await verifier.check(file, entry.file, version, entry.sha256);
       const reader = await openArrowFile(handle, file);
       const columns = checkShardSchema(kind, reader.schema, file);
-      const expected = Math.ceil(entry.rows / batchRows);
-      if (reader.numRecordBatches !== expected) {
-        throw userError('corrupt_shard', `has ${reader.numRecordBatches} record batches, the manifest implies ${expected} (${entry.rows} rows of ${batchRows})`, { file });
-      }
       return new ShardReader(file, columns, handle, reader, batchRows, entry.rows);
     } catch (err) {
       await handle.close();
@@ -58,9 +60,7 @@ export class ShardReader {
     } catch (err) {
       throw userError('corrupt_shard', `record batch ${index} cannot be read: ${(err as Error).message}`, { file: this.file });
     }
-    if (!batch || batch.numRows !== this.batchLength(index)) {
-      throw userError('corrupt_shard', `record batch ${index} has ${batch?.numRows ?? 0} rows, expected ${this.batchLength(index)}`, { file: this.file });
-    }
+    if (!batch) throw userError('corrupt_shard', `record batch ${index} cannot be read`, { file: this.file });
     return batch;
   }
 
@@ -74,17 +74,31 @@ export class ShardReader {
   }
 }
 
-async function checkSize(file: string, bytes: number): Promise<void> {
-  let size: number;
+async function checkSize(file: string, bytes: number): Promise<FileVersion> {
+  let version: FileVersion;
   try {
-    size = (await stat(file)).size;
+    const s = await stat(file);
+    version = { size: s.size, mtimeMs: s.mtimeMs };
   } catch {
     throw userError('missing_shard', 'shard listed in the manifest is missing', { file });
   }
-  if (size !== bytes) {
-    const what = size < bytes ? 'truncated' : 'changed';
-    throw userError('corrupt_shard', `${what}: ${size} bytes, the manifest says ${bytes}`, { file });
+  if (version.size !== bytes) {
+    const what = version.size < bytes ? 'truncated' : 'changed';
+    throw userError('corrupt_shard', `${what}: ${version.size} bytes, the manifest says ${bytes}`, { file });
   }
+  return version;
+}
+
+/** Every record batch but the last holds `batchRows` rows, `rows` in all, as the manifest implies. */
+function checkBatchLengths(lengths: number[], rows: number, batchRows: number, file: string): void {
+  const expected = Math.ceil(rows / batchRows);
+  if (lengths.length !== expected) {
+    throw userError('corrupt_shard', `has ${lengths.length} record batches, the manifest implies ${expected} (${rows} rows of ${batchRows})`, { file });
+  }
+  lengths.forEach((length, i) => {
+    const want = Math.min(batchRows, rows - i * batchRows);
+    if (length !== want) throw userError('corrupt_shard', `record batch ${i} has ${length} rows, expected ${want}`, { file });
+  });
 }
 
 async function openArrowFile(handle: FileHandle, file: string): Promise<AsyncRecordBatchFileReader> {

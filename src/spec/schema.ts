@@ -2,6 +2,7 @@
 // their `kind` / `preset`; the stage kind's own schema and the model preset table check the rest
 // when the stage graph is built (graph/build.ts), with positions from the same SourceMap.
 import { z } from 'zod';
+import { VERIFY_MODES } from '../data/verify.ts';
 
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -17,6 +18,7 @@ export const dataSchema = z.strictObject({
   text: z.record(nameSchema, z.string().min(1)).optional(), // text-only corpus name -> directory (kind text), for pretrain-lm's corpus
   frames: z.number().int().positive().optional(), // frames per clip; images are repeated to this count
   tokenizer: z.string().min(1).optional(), // a Hugging Face tokenizer.json
+  verify: z.enum(VERIFY_MODES).optional(), // when shards are checked against their manifest's sha256s (default first-use: once, then cached)
   synthetic: z
     .strictObject({
       root: z.string().min(1), // where the synthetic family lives (generated on first use, reused after)

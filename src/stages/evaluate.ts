@@ -61,7 +61,7 @@ async function fewShotExamples(config: Config, experiment: StageExperiment): Pro
   const f = config.fewShot;
   if (!f || Array.isArray(f)) return f ?? [];
   const shots: QaShot[] = [];
-  for await (const row of readEvalRows(fewShotSetDir(config, experiment)!, 'vqa-eval')) {
+  for await (const row of readEvalRows(fewShotSetDir(config, experiment)!, 'vqa-eval', { verify: experiment.data.verify })) {
     if (shots.length === f.examples) break;
     shots.push({ question: row.question as string, answer: majority(row.answers as string[]) });
   }

@@ -89,7 +89,7 @@ test('a shard that is not an Arrow file is named, even when its size matches the
     await writeImageText(dir, 4);
     const shard = join(dir, 'shard-00000.arrow');
     writeFileSync(shard, Buffer.alloc(readFileSync(shard).length, 7));
-    await rejectsWith(allRows(dir), /shard-00000\.arrow: not a readable Arrow IPC file/);
+    await rejectsWith(allRows(dir), /shard-00000\.arrow: not an Arrow IPC file: it does not start with "ARROW1"/);
   } finally {
     cleanup();
   }

@@ -11,7 +11,7 @@ export interface BatchSource<B> {
   close(): Promise<void>;
 }
 
-export interface SourceOptions extends Pick<MixtureOptions, 'sources' | 'weights'> {
+export interface SourceOptions extends Pick<MixtureOptions, 'sources' | 'weights' | 'verify'> {
   seed: number;
   batchSize: number;
   position?: MixturePosition;

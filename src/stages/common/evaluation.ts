@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batches } from '../../data/batch.ts';
 import { captionEvalExamples, vqaEvalExamples, type EvalReadOptions } from '../../data/eval-sets.ts';
+import type { VerifyMode } from '../../data/verify.ts';
 import type { TextTokenizer } from '../../data/tokenizer.ts';
 import { blindCaption, type BlindCaption } from '../../eval/blind-caption.ts';
 import { CAPTION_METRICS, scoreCaptions } from '../../eval/caption-metrics.ts';
@@ -28,11 +29,12 @@ import type { StageExperiment } from '../types.ts';
 import { evalSetDir } from './experiment-data.ts';
 import { DEFAULT_ANSWER_STOP, DEFAULT_PROMPTS, DEFAULT_SHOT, evalPromptBatch, isQaTask, qaPromptText, templateIssue, type EvalTask, type QaShot } from './eval-prompts.ts';
 
-/** One task on one eval set: `set` is its name under data.eval, `dir` its directory. */
+/** One task on one eval set: `set` is its name under data.eval, `dir` its directory, `verify` the experiment's data.verify. */
 export interface EvalSetRef {
   task: EvalTask;
   set: string;
   dir: string;
+  verify?: VerifyMode;
 }
 
 /** The eval set each task reads by default (names under data.eval; those of the synthetic family). */
@@ -42,7 +44,7 @@ export const DEFAULT_EVAL_SETS: Record<EvalTask, string> = { caption: 'coco', vq
 export function resolveEvalSets(tasks: EvalTask[], sets: Partial<Record<EvalTask, string>>, experiment: StageExperiment, path: (string | number)[]): EvalSetRef[] {
   return tasks.map((task) => {
     const set = sets[task] ?? DEFAULT_EVAL_SETS[task];
-    return { task, set, dir: evalSetDir(experiment, set, [...path, task]) };
+    return { task, set, dir: evalSetDir(experiment, set, [...path, task]), verify: experiment.data.verify };
   });
 }
 
@@ -167,7 +169,7 @@ function checkUnique(ids: (number | string)[], ref: EvalSetRef, what: string): v
 
 async function captionTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
   const template = templateOf(run.options, ref.task);
-  const done = await generateAll(run, ref, captionEvalExamples(ref.dir, run.read), () => template);
+  const done = await generateAll(run, ref, captionEvalExamples(ref.dir, { ...run.read, verify: ref.verify }), () => template);
   const records: CaptionRecord[] = done.map(({ example, text }) => ({ imageId: idFromKey(example.key), references: example.captions, prediction: text }));
   checkUnique(records.map((r) => r.imageId), ref, 'image');
   const references = new Map(records.map((r) => [r.imageId, r.references]));
@@ -185,7 +187,7 @@ async function captionTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
 async function qaTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
   const template = templateOf(run.options, ref.task);
   const promptOf = (ex: { question: string }) => qaPromptText(template, ex.question, run.options.fewShot, run.options.shot ?? DEFAULT_SHOT);
-  const done = await generateAll(run, ref, vqaEvalExamples(ref.dir, run.read), promptOf, run.answerDecoding);
+  const done = await generateAll(run, ref, vqaEvalExamples(ref.dir, { ...run.read, verify: ref.verify }), promptOf, run.answerDecoding);
   const records: QaRecord[] = done.map(({ example: ex, text }) => ({
     questionId: ex.questionId, imageId: idFromKey(ex.key), question: ex.question, answers: ex.answers, answerType: ex.answerType, questionType: ex.questionType ?? 'unknown', prediction: text,
   }));

@@ -16,17 +16,17 @@ export function framesPerExample(experiment: StageExperiment): number {
 }
 
 /** The training mixture: every `data.train` source, weighted by `data.mixture` (default equal). */
-export function trainSources(experiment: StageExperiment): Pick<MixtureOptions, 'sources' | 'weights'> {
+export function trainSources(experiment: StageExperiment): Pick<MixtureOptions, 'sources' | 'weights' | 'verify'> {
   const sources = experiment.data.train;
   if (!sources || Object.keys(sources).length === 0) throw userError('missing_key', 'this stage trains on data.train, which is empty', { path: ['data', 'train'] });
-  return { sources: Object.fromEntries(Object.entries(sources).map(([n, d]) => [n, resolve(d)])), weights: experiment.data.mixture };
+  return { sources: Object.fromEntries(Object.entries(sources).map(([n, d]) => [n, resolve(d)])), weights: experiment.data.mixture, verify: experiment.data.verify };
 }
 
 /**
  * A language model's corpus: `weights` over the datasets of data.train and data.text (sources of
  * weight 0 are left out); without weights, the training mixture. `path` is the weights' spec key.
  */
-export function corpusSources(experiment: StageExperiment, weights: Record<string, number> | undefined, path: (string | number)[]): Pick<MixtureOptions, 'sources' | 'weights'> {
+export function corpusSources(experiment: StageExperiment, weights: Record<string, number> | undefined, path: (string | number)[]): Pick<MixtureOptions, 'sources' | 'weights' | 'verify'> {
   if (!weights) return trainSources(experiment);
   const known: Record<string, string> = { ...experiment.data.train, ...experiment.data.text };
   for (const name of Object.keys(weights)) {
@@ -34,7 +34,7 @@ export function corpusSources(experiment: StageExperiment, weights: Record<strin
   }
   const used = Object.entries(weights).filter(([, w]) => w > 0);
   if (used.length === 0) throw userError('bad_weight', 'at least one corpus source needs a positive weight', { path });
-  return { sources: Object.fromEntries(used.map(([n]) => [n, resolve(known[n])])), weights: Object.fromEntries(used) };
+  return { sources: Object.fromEntries(used.map(([n]) => [n, resolve(known[n])])), weights: Object.fromEntries(used), verify: experiment.data.verify };
 }
 
 export function tokenizerPath(experiment: StageExperiment): string {

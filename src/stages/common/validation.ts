@@ -65,7 +65,7 @@ export async function frameValidationSets(experiment: StageExperiment, o: Valida
   for (const name of setNames(experiment, o)) {
     const dir = evalSetDir(experiment, name, ['validation', 'sets']);
     const examples = [];
-    for await (const ex of captionEvalExamples(dir, { frames: size.frames, height: size.image, width: size.image, valueRange: [0, 1], limit: o.examples })) examples.push(ex);
+    for await (const ex of captionEvalExamples(dir, { frames: size.frames, height: size.image, width: size.image, valueRange: [0, 1], limit: o.examples, verify: experiment.data.verify })) examples.push(ex);
     const batches = chunk(examples, batchSize).map((items) => ({ ...stackFrames(items.map((e) => e.frames), [size.frames, size.image, size.image, 3]), captions: items.map((e) => e.captions[0]) }));
     out.push({ name, batches, examples: examples.length, ...(options.shuffledFrames ? { shuffled: (i: number) => rollFrames(batches, i) } : {}) });
   }
@@ -77,7 +77,7 @@ export async function textValidationSets(experiment: StageExperiment, o: Validat
   const out: ValidationSet<{ texts: string[] }>[] = [];
   for (const name of setNames(experiment, o)) {
     const texts: string[] = [];
-    for await (const row of readEvalRows(evalSetDir(experiment, name, ['validation', 'sets']), 'caption-eval')) {
+    for await (const row of readEvalRows(evalSetDir(experiment, name, ['validation', 'sets']), 'caption-eval', { verify: experiment.data.verify })) {
       texts.push((row.captions as string[])[0]);
       if (texts.length >= o.examples) break;
     }
