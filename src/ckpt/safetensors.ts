@@ -86,7 +86,7 @@ function safetensorsChunks(tensors: Record<string, TensorRecord>, metadata?: Rec
 
 function checkRecord(name: string, t: TensorRecord): void {
   if (name.length === 0 || name === METADATA_KEY) throw new Error(`safetensors: invalid tensor name "${name}"`);
-  if (!(t.dtype in DTYPE_BYTES)) throw new Error(`safetensors: tensor "${name}" has unknown dtype ${String(t.dtype)}`);
+  if (!isDType(t.dtype)) throw new Error(`safetensors: tensor "${name}" has unknown dtype ${String(t.dtype)}`);
   const expected = byteLength(t.shape, t.dtype);
   if (expected !== t.data.byteLength) {
     throw new Error(`safetensors: tensor "${name}" ${t.dtype}[${t.shape.join(', ')}] needs ${expected} bytes, got ${t.data.byteLength}`);
@@ -108,23 +108,21 @@ export function byteLength(shape: readonly number[], dtype: DType): number | und
 export function decodeSafetensors(bytes: Uint8Array, source: string): SafetensorsContents {
   const headerLength = readHeaderLength(bytes.subarray(0, 8), bytes.byteLength, source);
   const header = parseHeader(bytes.subarray(8, 8 + headerLength), bytes.byteLength - 8 - headerLength, source);
-  const tensors: Record<string, TensorRecord> = {};
-  for (const e of header.entries) {
-    tensors[e.name] = { dtype: e.dtype, shape: e.shape, data: bytes.slice(header.dataStart + e.begin, header.dataStart + e.end) };
-  }
-  return { tensors, metadata: header.metadata };
+  const data = (e: HeaderEntry) => bytes.slice(header.dataStart + e.begin, header.dataStart + e.end);
+  return { tensors: tensorsOf(header, data), metadata: header.metadata };
 }
 
 /** Read and validate a whole file, tensor by tensor (no single buffer the size of the file). */
 export function readSafetensors(path: string): SafetensorsContents {
   return withFile(path, (fd, size) => {
     const header = readHeaderFrom(fd, size, path);
-    const tensors: Record<string, TensorRecord> = {};
-    for (const e of header.entries) {
-      tensors[e.name] = { dtype: e.dtype, shape: e.shape, data: readExactly(fd, header.dataStart + e.begin, e.end - e.begin, path) };
-    }
-    return { tensors, metadata: header.metadata };
+    return { tensors: tensorsOf(header, (e) => readExactly(fd, header.dataStart + e.begin, e.end - e.begin, path)), metadata: header.metadata };
   });
+}
+
+/** The records by name (fromEntries: a tensor named "__proto__" is an own key like any other). */
+function tensorsOf(header: SafetensorsHeader, data: (e: HeaderEntry) => Uint8Array): Record<string, TensorRecord> {
+  return Object.fromEntries(header.entries.map((e) => [e.name, { dtype: e.dtype, shape: e.shape, data: data(e) }]));
 }
 
 /** Only the header: names, dtypes, shapes and metadata, validated against the file's size. */
@@ -212,6 +210,11 @@ function parseMetadata(value: unknown, source: string): Record<string, string> {
   return value as Record<string, string>;
 }
 
+/** Own keys only: "toString" or "__proto__" is not a dtype. */
+function isDType(x: unknown): x is DType {
+  return typeof x === 'string' && Object.hasOwn(DTYPE_BYTES, x);
+}
+
 function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
@@ -222,7 +225,7 @@ function parseEntry(name: string, value: unknown, dataLength: number, source: st
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   const extra = Object.keys(value).find((k) => !ENTRY_FIELDS.has(k));
   if (extra !== undefined) throw bad(`unexpected field "${extra}" (expected dtype, shape, data_offsets)`);
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) throw bad(`unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPE_BYTES).join(', ')})`);
+  if (!isDType(dtype)) throw bad(`unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPE_BYTES).join(', ')})`);
   if (!Array.isArray(shape) || !shape.every(isCount)) throw bad(`shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
     throw bad(`data_offsets must be two non-negative integers, got ${JSON.stringify(offsets)}`);
@@ -230,9 +233,9 @@ function parseEntry(name: string, value: unknown, dataLength: number, source: st
   const [begin, end] = offsets as [number, number];
   if (begin > end) throw bad(`data_offsets [${begin}, ${end}] end before they begin`);
   if (end > dataLength) throw bad(`data_offsets [${begin}, ${end}] run past the end of the ${dataLength}-byte data section (truncated file?)`);
-  const need = byteLength(shape, dtype as DType);
+  const need = byteLength(shape, dtype);
   if (need !== end - begin) throw bad(`${dtype}[${shape.join(', ')}] needs ${need ?? 'too many'} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
-  return { name, dtype: dtype as DType, shape: [...shape], begin, end };
+  return { name, dtype, shape: [...shape], begin, end };
 }
 
 function checkContiguous(entries: HeaderEntry[], dataLength: number, source: string): void {

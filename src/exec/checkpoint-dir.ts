@@ -1,8 +1,12 @@
-// A checkpoint is a directory written atomically: files go into a temporary sibling directory,
-// are fsynced, and the directory is renamed into place. A reader (or a resume after kill -9) sees
-// a whole checkpoint or none. Its sha256 is over the sorted (name, file sha256) list.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// A checkpoint is a directory written atomically: each file is written atomically into a temporary
+// sibling directory, which is then renamed into place. A reader (or a resume after kill -9) sees a
+// whole checkpoint or none; a write that fails (disk full) removes the temporary directory and
+// leaves every earlier checkpoint as it was. Its sha256 is over the sorted (name, file sha256) list.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fsyncPath, writeFileAtomic } from '../ckpt/atomic.ts';
+import { checkpointDigest } from '../ckpt/digest.ts';
+import { UserError, userError } from '../util/errors.ts';
 import { sha256Hex } from '../util/hash.ts';
 
 export interface WrittenCheckpoint {
@@ -11,6 +15,8 @@ export interface WrittenCheckpoint {
   sha256: string;
   bytes: number;
 }
+
+const DIR_NAME = /^step-(\d{8,})$/;
 
 export function checkpointDirName(step: number): string {
   return `step-${String(step).padStart(8, '0')}`;
@@ -21,37 +27,32 @@ export function writeCheckpointDir(target: string, files: Record<string, Uint8Ar
   for (const name of names) if (name !== basename(name) || name.startsWith('.')) throw new Error(`checkpoint file name must be a plain name, got "${name}"`);
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const hashes: string[] = [];
+  const hashes: Record<string, string> = {};
   let bytes = 0;
-  for (const name of names) {
-    const data = typeof files[name] === 'string' ? Buffer.from(files[name]) : files[name];
-    writeSynced(join(tmp, name), data);
-    hashes.push(`${name}\t${sha256Hex(data)}`);
-    bytes += data.byteLength;
+  try {
+    mkdirSync(tmp, { recursive: true });
+    for (const name of names) {
+      const data = typeof files[name] === 'string' ? Buffer.from(files[name]) : files[name];
+      writeFileAtomic(join(tmp, name), data);
+      hashes[name] = sha256Hex(data);
+      bytes += data.byteLength;
+    }
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw withPrevious(err, tmp, target);
   }
-  fsyncDir(tmp);
   if (existsSync(target)) rmSync(target, { recursive: true, force: true }); // an unrecorded leftover of an earlier attempt
   renameSync(tmp, target);
-  fsyncDir(dirname(target));
-  return { dir: target, files: names, sha256: sha256Hex(hashes.join('\n')), bytes };
+  fsyncPath(dirname(target));
+  return { dir: target, files: names, sha256: checkpointDigest(hashes), bytes };
 }
 
-function writeSynced(path: string, data: Uint8Array): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+/** A failed write, said of the checkpoint's final path, with the earlier checkpoint beside it that it left untouched. */
+function withPrevious(err: unknown, tmp: string, target: string): unknown {
+  if (!(err instanceof UserError) || err.issues[0].code !== 'write_failed') return err;
+  const stepOf = (name: string) => Number(DIR_NAME.exec(name)?.[1]);
+  const earlier = readdirSync(dirname(target)).filter((name) => stepOf(name) < stepOf(basename(target)));
+  const last = earlier.sort((a, b) => stepOf(a) - stepOf(b)).at(-1);
+  const previous = last === undefined ? 'no earlier checkpoint was written' : `the previous checkpoint ${join(dirname(target), last)} is intact`;
+  return userError('write_failed', `${err.issues[0].message.replace(tmp, target)}; ${previous}`);
 }

@@ -2,7 +2,7 @@
 // child's stdout/stderr (into the stage's log file); these are the structured events.
 
 export type ChildMessage =
-  | { type: 'started'; resumeFrom: number | null; upstream: string[] }
+  | { type: 'started'; resumeFrom: number | null; upstream: string[]; warning?: string } // warning: the damaged checkpoints skipped
   | { type: 'waiting'; owner: string }
   | { type: 'progress'; step: number; total: number; fields: Record<string, number> };
 

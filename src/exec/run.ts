@@ -37,7 +37,7 @@ export interface StageEnd {
 
 export interface RunObserver {
   planned?(runId: string, plan: Plan): void;
-  started?(s: StageRef, info: { resumeFrom: number | null; total: number }): void;
+  started?(s: StageRef, info: { resumeFrom: number | null; total: number; warning?: string }): void;
   waiting?(s: StageRef, owner: string): void;
   progress?(s: StageRef, p: { step: number; total: number; fields: Record<string, number> }): void;
   finished?(s: StageRef, end: StageEnd): void;
@@ -100,7 +100,7 @@ async function executeJob(db: Db, opts: RunOptions, rec: RecordedRun, s: Planned
   const logPath = rec.logPaths.get(stageKey(s))!;
   const t0 = Date.now();
   const onMessage = (m: ChildMessage) => {
-    if (m.type === 'started') observer.started?.(ref, { resumeFrom: m.resumeFrom, total: s.totalSteps });
+    if (m.type === 'started') observer.started?.(ref, { resumeFrom: m.resumeFrom, total: s.totalSteps, warning: m.warning });
     else if (m.type === 'waiting') observer.waiting?.(ref, m.owner);
     else observer.progress?.(ref, m);
   };

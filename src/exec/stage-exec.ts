@@ -1,7 +1,7 @@
 // `vadapter stage exec`: run one stage of a recorded run, in its own process. The local executor
 // spawns it; a cluster executor would submit the same command. It reads everything it needs from
 // the tracking database (the trial's resolved spec, the stage row, the run's plugins), holds the
-// output's store lock, resumes from the last checkpoint, and records what happens.
+// output's store lock, resumes from the newest intact checkpoint, and records what happens.
 import { hostname } from 'node:os';
 import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,13 +13,13 @@ import { getOutput, setOutputStatus } from '../track/outputs.ts';
 import { storeDir } from '../track/root.ts';
 import { getRun, getTrial } from '../track/runs.ts';
 import { endStage, getStage, updateStage, type StageRecord } from '../track/stages.ts';
-import { userError } from '../util/errors.ts';
+import { UserError, userError } from '../util/errors.ts';
 import { canonicalJson } from '../util/hash.ts';
 import { loadKinds } from './kinds.ts';
 import type { ChildMessage } from './messages.ts';
 import { createStageContext } from './stage-context.ts';
 import { acquireStoreLock } from './store-lock.ts';
-import { lastCheckpoint, resolveUpstream } from './upstream.ts';
+import { resolveUpstream, resumePoint } from './upstream.ts';
 
 export interface StageExecArgs {
   root: string;
@@ -69,17 +69,19 @@ async function load(args: StageExecArgs): Promise<Loaded> {
 
 async function runLocked(l: Loaded, root: string, outDir: string, signal: AbortSignal, send: (m: ChildMessage) => void, log: (line: string) => void): Promise<StageOutcome> {
   const { db, stage } = l;
-  if (getOutput(db, stage.fingerprint)?.status === 'done') {
+  const { checkpoint: resume, skipped } = resumePoint(db, root, stage.fingerprint);
+  if (getOutput(db, stage.fingerprint)?.status === 'done' && skipped === null) {
     updateStage(db, stage.id, { status: 'cached', endedAt: nowIso() });
     return 'cached';
   }
   const upstream = resolveUpstream(db, root, stage);
   recordEdges(db, upstream.edges);
-  const resume = lastCheckpoint(db, root, stage.fingerprint);
+  const warning = skipped === null ? undefined : `stage ${stage.name}: ${skipped}`;
+  if (warning) log(warning);
   updateStage(db, stage.id, { status: 'running', pid: process.pid, host: hostname(), startedAt: nowIso(), step: resume?.step ?? 0 });
   setOutputStatus(db, stage.fingerprint, 'running', stage.id);
   writeInputsOnce(db, outDir, stage.fingerprint);
-  send({ type: 'started', resumeFrom: resume?.step ?? null, upstream: upstream.edges.map((e) => `${e.upstreamStage}@${e.step ?? '-'}`) });
+  send({ type: 'started', resumeFrom: resume?.step ?? null, upstream: upstream.edges.map((e) => `${e.upstreamStage}@${e.step ?? '-'}`), warning });
   const { ctx, close } = createStageContext({ db, root, outDir, stage, kind: l.kind, config: l.config, experiment: l.experiment, upstream: upstream.refs, resume, signal, send, log });
   const { outcome, error } = await runKind(l.kind, ctx, signal);
   close();
@@ -96,7 +98,7 @@ async function runKind(kind: AnyStageKind, ctx: Parameters<AnyStageKind['run']>[
     return signal.aborted ? { outcome: 'interrupted', error: null } : { outcome: 'done', error: null };
   } catch (err) {
     if (signal.aborted) return { outcome: 'interrupted', error: null };
-    return { outcome: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    return { outcome: 'failed', error: err instanceof UserError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
 }
 

@@ -1,9 +1,10 @@
 // The planner's view of earlier runs, read from the tracking database. An output marked done whose
 // store directory has gone (deleted by hand) is treated as absent, so it runs again; one marked
-// running whose process is gone (kill -9) is reported interrupted.
+// running whose process is gone (kill -9) is reported interrupted; damaged checkpoints (files,
+// size or sha256 not as recorded) are reported, and resuming starts from the newest intact one.
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { latestCheckpoint } from '../track/checkpoints.ts';
+import { describeSkipped, newestIntactCheckpoint } from '../track/checkpoints.ts';
 import type { Db } from '../track/db.ts';
 import { getOutput, outputOrigin, previousOutputs, type StageOrigin } from '../track/outputs.ts';
 import { isProcessAlive } from '../track/runs.ts';
@@ -26,7 +27,8 @@ export function planHistory(db: Db | null, root: string): PlanHistory {
       if (!o || !existsSync(storeDir(root, fingerprint))) return null;
       const producer = outputOrigin(db, fingerprint);
       const status = o.status === 'running' && producer && !producerAlive(db, producer) ? 'interrupted' : o.status;
-      return { status, producer, lastStep: latestCheckpoint(db, fingerprint)?.step ?? null };
+      const found = newestIntactCheckpoint(db, root, fingerprint);
+      return { status, producer, lastStep: found.intact?.step ?? null, damaged: found.damaged.length > 0 ? describeSkipped(found) : undefined };
     },
     previous: (experiment, stage) => previousOutputs(db, experiment, stage) as { fingerprint: string; run: string; inputs: FingerprintInputs }[],
   };

@@ -43,8 +43,8 @@ export interface Plan {
 
 /** What the planner needs to know about earlier runs. */
 export interface PlanHistory {
-  /** The store entry of a fingerprint, if any. */
-  output(fingerprint: string): { status: string; producer: StageOrigin | null; lastStep: number | null } | null;
+  /** The store entry of a fingerprint, if any; lastStep: its newest intact checkpoint; damaged: which newer ones are not and why (then it is not reused). */
+  output(fingerprint: string): { status: string; producer: StageOrigin | null; lastStep: number | null; damaged?: string } | null;
   /** Earlier fingerprints of this stage name in this experiment, most recent first. */
   previous(experiment: string, stage: string): { fingerprint: string; run: string; inputs: FingerprintInputs }[];
 }
@@ -69,7 +69,8 @@ export function planRun(experiment: string, trials: TrialInput[], history: PlanH
 function planStage(experiment: string, trial: number, s: FingerprintedStage, planned: Map<string, PlannedStage>, history: PlanHistory): PlannedStage {
   const base = { trial, stage: s.name, kind: s.node.kind.kind, fingerprint: s.fingerprint, totalSteps: s.totalSteps, dependsOn: s.node.edges.map((e) => e.stage), needsData: s.missing, inputs: s.inputs };
   const output = history.output(s.fingerprint);
-  if (output?.status === 'done') {
+  const damaged = output?.damaged === undefined ? [] : [output.damaged];
+  if (output?.status === 'done' && damaged.length === 0) {
     const from = output.producer;
     return { ...base, action: 'cached', cachedFrom: from ?? undefined, reasons: [from ? `same fingerprint as ${describeOrigin(from)}` : 'output already in the store'] };
   }
@@ -79,8 +80,8 @@ function planStage(experiment: string, trial: number, s: FingerprintedStage, pla
   }
   const busy = output?.status === 'running' ? [`run ${output.producer?.run ?? '?'} may be computing it now: this run will wait for it`] : [];
   const stage: PlannedStage = output && output.lastStep !== null
-    ? { ...base, action: 'resume', resumeFrom: { step: output.lastStep, run: output.producer?.run ?? null }, reasons: [`an earlier attempt (${output.status}) checkpointed step ${output.lastStep}`, ...busy] }
-    : { ...base, action: 'run', reasons: [...dataReasons(s.missing), ...whyRun(experiment, s, history), ...busy] };
+    ? { ...base, action: 'resume', resumeFrom: { step: output.lastStep, run: output.producer?.run ?? null }, reasons: [...(damaged.length > 0 ? damaged : [`an earlier attempt (${output.status}) checkpointed step ${output.lastStep}`]), ...busy] }
+    : { ...base, action: 'run', reasons: [...dataReasons(s.missing), ...(damaged.length > 0 ? damaged : whyRun(experiment, s, history)), ...busy] };
   planned.set(s.fingerprint, stage);
   return stage;
 }

@@ -1,6 +1,9 @@
 // Checkpoints: one row per (fingerprint, step) pointing at a directory under the store, with its
 // content hash, size, the score that ranks it (the kind's selectBy metric) and tags. The runner
-// keeps `last` on the highest step and `best` on the best score; gc marks rows deleted.
+// keeps `last` on the highest step and `best` on the best score; gc marks rows deleted. A
+// checkpoint is intact when its directory still holds the files, size and sha256 recorded for it.
+import { basename, join } from 'node:path';
+import { checkpointDamage } from '../ckpt/digest.ts';
 import { nowIso, type Db } from './db.ts';
 
 export interface CheckpointRecord {
@@ -77,4 +80,30 @@ export function markCheckpointDeleted(db: Db, id: number): void {
     db.prepare('UPDATE checkpoints SET deleted_at = ? WHERE id = ?').run(nowIso(), id);
     db.prepare('DELETE FROM checkpoint_tags WHERE checkpoint_id = ?').run(id);
   })();
+}
+
+export interface DamagedCheckpoint {
+  checkpoint: CheckpointRecord;
+  reason: string; // `sha256 mismatch: recorded 3f2a9c1b7d4e.., found 9a8b7c6d5e4f..`
+}
+
+/**
+ * The newest live checkpoint of an output that is intact, and the newer ones that are not (newest
+ * first): what a resume may start from, and what it must skip. Reads the files; changes nothing.
+ */
+export function newestIntactCheckpoint(db: Db, root: string, fingerprint: string): { intact: CheckpointRecord | null; damaged: DamagedCheckpoint[] } {
+  const damaged: DamagedCheckpoint[] = [];
+  for (const checkpoint of liveCheckpoints(db, fingerprint).reverse()) {
+    const reason = checkpointDamage(join(root, checkpoint.path), checkpoint);
+    if (reason === null) return { intact: checkpoint, damaged };
+    damaged.push({ checkpoint, reason });
+  }
+  return { intact: null, damaged };
+}
+
+/** `skipping checkpoint step-00000400 (sha256 mismatch: ...); resuming from step-00000300` */
+export function describeSkipped(found: { intact: CheckpointRecord | null; damaged: DamagedCheckpoint[] }): string {
+  const skipped = found.damaged.map((d) => `${basename(d.checkpoint.path)} (${d.reason})`).join(', ');
+  const then = found.intact ? `resuming from ${basename(found.intact.path)}` : 'no intact checkpoint is left: starting from step 0';
+  return `skipping checkpoint ${skipped}; ${then}`;
 }

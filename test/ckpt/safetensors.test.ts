@@ -97,6 +97,7 @@ const HOSTILE: [string, Uint8Array, RegExp][] = [
   ['non-integer shape', fileOf({ a: { dtype: 'U8', shape: [1.5], data_offsets: [0, 1] } }, new Uint8Array(1)), /f: a: shape must be an array of non-negative integers, got \[1.5\]/],
   ['string shape', fileOf({ a: { dtype: 'U8', shape: '3', data_offsets: [0, 3] } }, new Uint8Array(3)), /f: a: shape must be an array of non-negative integers, got "3"/],
   ['unknown dtype', fileOf({ a: { dtype: 'F12', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), /f: a: unknown dtype "F12" \(known: F64, I64/],
+  ['inherited name as dtype', fileOf({ a: { dtype: 'toString', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), /f: a: unknown dtype "toString"/],
   ['offsets past the data', fileOf({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)), /f: a: data_offsets \[0, 16\] run past the end of the 8-byte data section \(truncated file\?\)/],
   ['size mismatch', fileOf({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), /f: a: F32\[3\] needs 12 bytes but data_offsets \[0, 8\] hold 8/],
   ['overflowing shape', fileOf({ a: { dtype: 'F32', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 8] } }, new Uint8Array(8)), /f: a: F32\[1099511627776, 1099511627776\] needs too many bytes/],
@@ -116,6 +117,13 @@ for (const [what, bytes, message] of HOSTILE) {
     assert.throws(() => readSafetensors(path), (err: unknown) => err instanceof UserError && err.message.startsWith(path));
   });
 }
+
+test('a tensor named __proto__ is an ordinary tensor', () => {
+  const file = fileOf({ ['__proto__']: { dtype: 'U8', shape: [2], data_offsets: [0, 2] } }, new Uint8Array([7, 9]));
+  const { tensors } = decodeSafetensors(file, 'f');
+  assert.deepEqual(Object.keys(tensors), ['__proto__']);
+  assert.deepEqual([...tensors['__proto__'].data], [7, 9]);
+});
 
 test('a truncated file is rejected naming the file and the tensor', () => {
   const bytes = encodeSafetensors(sample());
