@@ -11,9 +11,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { z } from 'zod';
 import { writeFileAtomic } from '../ckpt/atomic.ts';
 import { UserError, userError } from '../util/errors.ts';
-import { readJsonFile } from './json.ts';
+import { parseWith, readJsonFile } from './json.ts';
 
 export interface SpecialTokens {
   pad: string;
@@ -63,7 +64,7 @@ export class TextTokenizer {
     this.bosId = id('bos', specials.bos);
     this.eosId = id('eos', specials.eos);
     this.unkId = specials.unk === undefined ? null : id('unk', specials.unk);
-    this.vocabSize = Math.max(...this.hf.get_vocab(true).values()) + 1;
+    this.vocabSize = [...this.hf.get_vocab(true).values()].reduce((a, b) => Math.max(a, b), -1) + 1; // no spread: vocabularies of 10^5 ids
   }
 
   /** Token ids of `text`, optionally framed by <bos> and <eos> (the tokenizer's own post-processing is not applied). */
@@ -84,15 +85,32 @@ export class TextTokenizer {
   }
 }
 
-/** Load a tokenizer.json; special tokens come from `specials`, else a tokenizer_config.json beside it, else known names. */
+/** What loading relies on of a tokenizer.json (the library checks the rest of the model). */
+const tokenizerFileSchema = z.looseObject({
+  model: z.looseObject({
+    type: z.string().optional(),
+    vocab: z.union([z.record(z.string(), z.number().int().nonnegative()), z.array(z.unknown())]).optional(),
+  }),
+  added_tokens: z.array(z.looseObject({ id: z.number().int().nonnegative(), content: z.string() })).optional(),
+});
+
+const specialTokenSchema = z.union([z.string(), z.looseObject({ content: z.string() }), z.null()]).optional();
+const tokenizerConfigSchema = z.looseObject({ pad_token: specialTokenSchema, bos_token: specialTokenSchema, eos_token: specialTokenSchema, unk_token: specialTokenSchema });
+
+/**
+ * Load a tokenizer.json; special tokens come from `specials`, else a tokenizer_config.json beside it,
+ * else known names. Whatever is wrong with the file (missing, unreadable, not JSON, not a tokenizer,
+ * rejected by the library) is a UserError naming it.
+ */
 export function loadTokenizer(path: string, specials: Partial<SpecialTokens> = {}): TextTokenizer {
-  const json = readJsonFile(path) as TokenizerJson;
-  if (json === null || typeof json !== 'object' || typeof json.model !== 'object' || json.model === null) {
+  if (!existsSync(path)) throw userError('missing_file', 'file not found', { file: path });
+  const raw = readJsonFile(path);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('model' in raw)) {
     throw userError('bad_tokenizer', 'expected a Hugging Face tokenizer.json (an object with a "model")', { file: path });
   }
-  const resolved = resolveSpecials(json, { ...configSpecials(path), ...definedOnly(specials) }, path);
+  const json = parseWith(tokenizerFileSchema, raw, path) as TokenizerJson;
   try {
-    return new TextTokenizer(json, resolved, path);
+    return new TextTokenizer(json, resolveSpecials(json, { ...configSpecials(path), ...definedOnly(specials) }, path), path);
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw userError('bad_tokenizer', `cannot be loaded: ${(err as Error).message}`, { file: path });
@@ -107,8 +125,8 @@ function definedOnly(o: Partial<SpecialTokens>): Partial<SpecialTokens> {
 function configSpecials(path: string): Partial<SpecialTokens> {
   const file = join(dirname(path), 'tokenizer_config.json');
   if (!existsSync(file)) return {};
-  const config = readJsonFile(file) as Record<string, unknown>;
-  const name = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'object' && v !== null && 'content' in v ? String(v.content) : undefined);
+  const config = parseWith(tokenizerConfigSchema, readJsonFile(file), file);
+  const name = (v: z.output<typeof specialTokenSchema>) => (typeof v === 'string' ? v : (v?.content ?? undefined));
   return definedOnly({ pad: name(config.pad_token), bos: name(config.bos_token), eos: name(config.eos_token), unk: name(config.unk_token) });
 }
 

@@ -1,15 +1,19 @@
 // One trial's stages as a graph: each stage block validated by its kind's schema (positions from
-// the spec's source map), model presets checked by name, references resolved to stage names,
-// dangling references and cycles reported with the stages they involve, and the stages put in
+// the spec's source map), models checked against their presets, the files the spec names checked
+// (spec-files.ts), references resolved to stage names, dangling references (once each, at the
+// referencing key) and cycles reported with the stages they involve, and the stages put in
 // dependency order.
 import { UserError, didYouMean, type Issue } from '../util/errors.ts';
 import type { SpecTrial } from '../spec/load.ts';
 import type { DocPath } from '../spec/source-map.ts';
+import { unknownName } from '../data/names.ts';
+import { componentIssues } from '../models/config.ts';
 import { findPreset } from '../models/presets.ts';
 import { checkAt, positionIssues } from '../spec/validate.ts';
 import { parseDottedPath } from '../spec/values.ts';
 import type { StageKindRegistry } from '../stages/registry.ts';
 import type { AnyStageKind, StageExperiment, StageReferences } from '../stages/types.ts';
+import { specFileIssues } from './spec-files.ts';
 import { topoOrder } from './topo.ts';
 
 export interface StageEdge {
@@ -36,12 +40,14 @@ export interface StageGraph {
 export function buildStageGraph(trial: SpecTrial, registry: StageKindRegistry): StageGraph {
   const issues: Issue[] = [];
   const nodes = new Map<string, StageNode>();
-  checkModelPresets(trial, issues);
+  checkModels(trial, issues);
+  checkMixture(trial, issues);
+  issues.push(...specFileIssues(trial));
   for (const [name, block] of Object.entries(trial.spec.stages)) {
     const node = buildNode(name, block, trial, registry, issues);
     if (node) nodes.set(name, node);
   }
-  if (issues.length === 0) checkReferences(nodes, trial, issues);
+  checkReferences(nodes, trial, issues);
   if (issues.length > 0) throw new UserError(issues);
   const sorted = topoOrder([...nodes.keys()], (n) => nodes.get(n)!.edges.map((e) => e.stage));
   if (!sorted.ok) throw new UserError(cycleIssue(sorted.cycle, nodes, trial));
@@ -53,16 +59,33 @@ export function experimentOf(trial: SpecTrial): StageExperiment {
   return { name, seed, backend, data, models, trial: { index: trial.index, label: trial.label } };
 }
 
-/** Every model names a known preset (the fields are checked where a stage resolves the model). */
-function checkModelPresets(trial: SpecTrial, issues: Issue[]): void {
+/**
+ * Every model names a known preset and its fields fit the preset's kind of component (fields an
+ * assembly derives are checked where a stage resolves the model).
+ */
+function checkModels(trial: SpecTrial, issues: Issue[]): void {
   for (const [name, model] of Object.entries(trial.spec.models)) {
-    const path = ['models', name, 'preset'];
+    const path = ['models', name];
     try {
-      findPreset(model.preset);
+      issues.push(...positionIssues(componentIssues(findPreset(model.preset).kind, model, path), trial.map));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      issues.push(...positionIssues(err.issues.map((i) => ({ ...i, path })), trial.map));
+      issues.push(...positionIssues(err.issues.map((i) => ({ ...i, path: [...path, 'preset'] })), trial.map));
     }
+  }
+}
+
+/** `data.mixture` weighs datasets of `data.train` (as the training stream will), at least one positively. */
+function checkMixture(trial: SpecTrial, issues: Issue[]): void {
+  const { mixture, train } = trial.spec.data;
+  if (!mixture || !train) return;
+  const names = Object.keys(train);
+  for (const name of Object.keys(mixture).filter((n) => !names.includes(n))) {
+    issues.push(...positionIssues(unknownName('dataset', name, names, { path: ['data', 'mixture', name] }).issues, trial.map));
+  }
+  if (!names.some((n) => (mixture[n] ?? 0) > 0)) {
+    const path = ['data', 'mixture'];
+    issues.push({ code: 'bad_weight', path, message: 'at least one dataset of data.train needs a positive weight', ...trial.map.at(path) });
   }
 }
 
@@ -96,14 +119,16 @@ function edgesOf(name: string, references: StageReferences): StageEdge[] {
   });
 }
 
+/** References to names that are not stages of the spec (a stage whose block has errors is still a stage). */
 function checkReferences(nodes: Map<string, StageNode>, trial: SpecTrial, issues: Issue[]): void {
-  const names = [...nodes.keys()];
+  const names = Object.keys(trial.spec.stages);
   for (const node of nodes.values()) {
     for (const edge of node.edges) {
-      if (nodes.has(edge.stage)) continue;
+      if (names.includes(edge.stage)) continue;
       const hint = didYouMean(edge.stage, names);
+      const model = edge.stage in trial.spec.models ? ` ("${edge.stage}" is a model: name the stage that trains it)` : '';
       const known = hint ? `did you mean "${hint}"?` : `stages are: ${names.join(', ')}`;
-      issues.push({ code: 'unknown_stage', path: edge.path, message: `stage "${node.name}" refers to "${edge.stage}", which is not a stage; ${known}`, ...trial.map.at(edge.path) });
+      issues.push({ code: 'unknown_stage', path: edge.path, message: `stage "${node.name}" refers to "${edge.stage}", which is not a stage${model}; ${known}`, ...trial.map.at(edge.path) });
     }
   }
 }

@@ -3,15 +3,18 @@
 // upstream stages' fingerprints, its datasets' manifest fingerprints and the code version. The
 // stage's name is left out, so the same work under another name or in another experiment is the
 // same cache entry. A dataset directory that does not exist enters as "missing: <dir>" and is
-// listed in `missing`, so that a plan can be shown before the data is there (run refuses it).
+// listed in `missing`, so that a plan can be shown before the data is there (run refuses it); so is
+// a file that the kind's inputs name as "missing: <path>" (the tokenizer).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { positionIssues } from '../spec/validate.ts';
-import { UserError } from '../util/errors.ts';
+import type { SourceMap } from '../spec/source-map.ts';
+import { issueAtKey, uniqueIssues } from '../spec/validate.ts';
+import { isMapping, parseDottedPath } from '../spec/values.ts';
+import { UserError, type Issue } from '../util/errors.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import type { StageGraph, StageNode } from './build.ts';
 import { datasetFingerprint } from '../data/manifest.ts';
-import { locateDataset, missingFingerprint, type MissingDataset } from './missing-data.ts';
+import { locateDataset, missingFingerprint, missingInputFiles, type MissingDataset } from './missing-data.ts';
 
 export interface FingerprintInputs {
   kind: string;
@@ -29,7 +32,7 @@ export interface FingerprintedStage {
   fingerprint: string;
   inputs: FingerprintInputs;
   totalSteps: number;
-  missing: MissingDataset[]; // dataset directories it reads that do not exist
+  missing: MissingDataset[]; // dataset directories and files it reads that do not exist
 }
 
 export interface FingerprintEnv {
@@ -43,24 +46,41 @@ export function fingerprintOf(inputs: FingerprintInputs): string {
   return sha256Hex(canonicalJson(inputs)).slice(0, FINGERPRINT_LENGTH);
 }
 
-/** Fingerprints of every stage of the graph, computed in dependency order. */
+/**
+ * Fingerprints of every stage of the graph, computed in dependency order. Every stage is tried (but
+ * not those downstream of a failed one), so that all problems are reported at once.
+ */
 export function fingerprintGraph(graph: StageGraph, env: FingerprintEnv): Map<string, FingerprintedStage> {
   const out = new Map<string, FingerprintedStage>();
+  const issues: Issue[] = [];
   for (const name of graph.order) {
     const node = graph.nodes.get(name)!;
-    const data = datasetsOf(node, graph, env.datasetFingerprint ?? datasetFingerprint);
-    const inputs: FingerprintInputs = {
-      kind: node.kind.kind,
-      config: node.config,
-      inputs: positioned(graph, () => node.kind.inputs?.(node.config, graph.experiment) ?? null),
-      seed: node.kind.seed?.(node.config, graph.experiment) ?? graph.experiment.seed,
-      upstream: mapReferences(node.references, (stage) => out.get(stage)!.fingerprint),
-      datasets: data.fingerprints,
-      code: env.code,
-    };
-    out.set(name, { name, node, fingerprint: fingerprintOf(inputs), inputs, totalSteps: node.kind.totalSteps(node.config), missing: data.missing });
+    if (node.edges.some((e) => !out.has(e.stage))) continue;
+    try {
+      out.set(name, fingerprintStage(node, graph, env, out));
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      issues.push(...err.issues);
+    }
   }
+  if (issues.length > 0) throw new UserError(uniqueIssues(issues));
   return out;
+}
+
+function fingerprintStage(node: StageNode, graph: StageGraph, env: FingerprintEnv, done: Map<string, FingerprintedStage>): FingerprintedStage {
+  const hook = <T>(f: () => T): T => placedHook(node, graph.trial.map, f);
+  const data = datasetsOf(node, graph, hook(() => node.kind.datasets?.(node.config, graph.experiment) ?? []), env.datasetFingerprint ?? datasetFingerprint);
+  const inputs: FingerprintInputs = {
+    kind: node.kind.kind,
+    config: node.config,
+    inputs: hook(() => node.kind.inputs?.(node.config, graph.experiment) ?? null),
+    seed: hook(() => node.kind.seed?.(node.config, graph.experiment) ?? graph.experiment.seed),
+    upstream: mapReferences(node.references, (stage) => done.get(stage)!.fingerprint),
+    datasets: data.fingerprints,
+    code: env.code,
+  };
+  const files = missingInputFiles(inputs.inputs).map((f) => locateDataset(f, node.name, graph.trial, 'file'));
+  return { name: node.name, node, fingerprint: fingerprintOf(inputs), inputs, totalSteps: node.kind.totalSteps(node.config), missing: [...data.missing, ...files] };
 }
 
 /** Apply `f` to every referenced stage name, keeping the references' shape. */
@@ -68,26 +88,42 @@ export function mapReferences<T>(refs: Record<string, string | string[]>, f: (st
   return Object.fromEntries(Object.entries(refs).map(([role, target]) => [role, Array.isArray(target) ? target.map(f) : f(target)]));
 }
 
-/** Run a kind's hook; UserErrors it throws with document paths (`models.vit.layers`) get positions. */
-function positioned<T>(graph: StageGraph, hook: () => T): T {
+/** The parts of the spec a kind's hooks see besides their own block (StageExperiment). */
+const EXPERIMENT_KEYS = new Set<string | number>(['name', 'seed', 'backend', 'data', 'models']);
+
+/**
+ * Run a kind's hook. The issues of a UserError it throws carry paths relative to the stage's block
+ * (`model`, `corpus.webli`) or, starting with a part of the experiment that is not a key of the
+ * block, document paths (`models.vit.layers`, `data.train`); either way they get the spec's position.
+ */
+function placedHook<T>(node: StageNode, map: SourceMap, hook: () => T): T {
   try {
     return hook();
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(positionIssues(err.issues, graph.trial.map));
-    throw err;
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError(err.issues.map((i) => (i.file === undefined ? placeIssue(i, node, map) : i)));
   }
 }
 
-function datasetsOf(node: StageNode, graph: StageGraph, fingerprint: (dir: string) => string): { fingerprints: string[]; missing: MissingDataset[] } {
-  const dirs = [...new Set((node.kind.datasets?.(node.config, graph.experiment) ?? []).map((d) => resolve(d)))];
+function placeIssue(issue: Issue, node: StageNode, map: SourceMap): Issue {
+  const own = issue.path ?? [];
+  const document = own.length > 0 && EXPERIMENT_KEYS.has(own[0]) && !(isMapping(node.config) && Object.hasOwn(node.config, own[0]));
+  const path = document ? own : ['stages', node.name, ...own];
+  return { ...issue, path, ...map.at(path) };
+}
+
+function datasetsOf(node: StageNode, graph: StageGraph, named: string[], fingerprint: (dir: string) => string): { fingerprints: string[]; missing: MissingDataset[] } {
+  const dirs = [...new Set(named.map((d) => resolve(d)))];
   const absent = dirs.filter((d) => !existsSync(d));
-  try {
-    return {
-      fingerprints: [...new Set(dirs.map((d) => (absent.includes(d) ? missingFingerprint(d) : fingerprint(d))))].sort(),
-      missing: absent.map((d) => locateDataset(d, node.name, graph.trial)),
-    };
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    throw new UserError(err.issues.map((i) => ({ ...i, message: `stage ${node.name}: ${i.message}` })));
-  }
+  const fingerprints = dirs.map((d) => {
+    if (absent.includes(d)) return missingFingerprint(d);
+    try {
+      return fingerprint(d);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const where = locateDataset(d, node.name, graph.trial);
+      throw new UserError(err.issues.map((i) => issueAtKey(i, where.key ? parseDottedPath(where.key) : ['stages', node.name], graph.trial.map)));
+    }
+  });
+  return { fingerprints: [...new Set(fingerprints)].sort(), missing: absent.map((d) => locateDataset(d, node.name, graph.trial)) };
 }

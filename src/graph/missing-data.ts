@@ -1,6 +1,7 @@
-// Dataset directories that do not exist (yet): `plan` fingerprints them as missing and shows the
-// stages that read them as needing data; `run` refuses to start, naming each directory, the spec key
-// that names it (data.train.webli, or a key of the stage's own block) and where that key is written.
+// Dataset directories and files (a tokenizer) that do not exist (yet): `plan` fingerprints them as
+// missing and shows the stages that read them as needing data; `run` refuses to start, naming each
+// one, the spec key that names it (data.train.webli, data.tokenizer, or a key of the stage's own
+// block) and where that key is written.
 import { resolve } from 'node:path';
 import type { SpecTrial } from '../spec/load.ts';
 import type { DocPath } from '../spec/source-map.ts';
@@ -8,13 +9,21 @@ import { dottedPath, isMapping, parseDottedPath } from '../spec/values.ts';
 import type { Issue, SourcePos } from '../util/errors.ts';
 
 export interface MissingDataset extends SourcePos {
-  dir: string; // absolute
+  dir: string; // absolute: a dataset directory, or a file (what: "file")
+  what: 'dataset' | 'file';
   key: string | null; // the dotted spec key naming it; null when no key of the spec does
 }
 
-/** The fingerprint entry of a dataset directory that does not exist. */
+const MISSING = 'missing: ';
+
+/** The fingerprint entry of a dataset directory (or a file) that does not exist. */
 export function missingFingerprint(dir: string): string {
-  return `missing: ${dir}`;
+  return `${MISSING}${dir}`;
+}
+
+/** The files a kind's fingerprint inputs name as missing, with missingFingerprint (as the tokenizer's digest does). */
+export function missingInputFiles(inputs: unknown): string[] {
+  return [...new Set(leaves(inputs, []).filter((l) => l.value.startsWith(MISSING)).map((l) => l.value.slice(MISSING.length)))];
 }
 
 /** The string leaves under `value`, with their paths. */
@@ -25,10 +34,10 @@ function leaves(value: unknown, path: DocPath): { path: DocPath; value: string }
 }
 
 /** Where the trial's spec names `dir` for `stage`: a key of `data:` (paths there are absolute), else of the stage's block. */
-export function locateDataset(dir: string, stage: string, trial: SpecTrial): MissingDataset {
+export function locateDataset(dir: string, stage: string, trial: SpecTrial, what: MissingDataset['what'] = 'dataset'): MissingDataset {
   const candidates = [...leaves(trial.spec.data, ['data']), ...leaves(trial.spec.stages[stage], ['stages', stage])];
   const found = candidates.find((c) => resolve(c.value) === dir);
-  return found ? { dir, key: dottedPath(found.path), ...trial.map.at(found.path) } : { dir, key: null };
+  return found ? { dir, what, key: dottedPath(found.path), ...trial.map.at(found.path) } : { dir, what, key: null };
 }
 
 /** One issue per missing directory, naming the stages (over all trials) that would read it. */
@@ -42,8 +51,9 @@ export function missingDataIssues(stages: { stage: string; needsData: MissingDat
     }
   }
   return [...byDir.values()].map(({ where, stages: names }) => {
-    const { dir, key, ...pos } = where;
-    const message = `${dir} does not exist (read by stage${names.size === 1 ? '' : 's'} ${[...names].join(', ')}): create it with \`vadapter data import\` (docs/data.md) or point ${key ?? 'the stage'} at an existing dataset`;
+    const { dir, what, key, ...pos } = where;
+    const fix = what === 'file' ? `point ${key ?? 'the stage'} at an existing file` : `create it with \`vadapter data import\` (docs/data.md) or point ${key ?? 'the stage'} at an existing dataset`;
+    const message = `${dir} does not exist (read by stage${names.size === 1 ? '' : 's'} ${[...names].join(', ')}): ${fix}`;
     return { code: 'missing_data', ...(key ? { path: parseDottedPath(key) } : {}), message, ...pos };
   });
 }

@@ -1,7 +1,10 @@
 // Resolve a component's config: derived fields < preset < overrides, validated by the component's
-// schema. Problems come back as one UserError listing every issue with its path.
+// schema. Problems come back as one UserError listing every issue with its document path: the path
+// where the spec writes the component (`models.vit`, or a stage's inline block) when it was placed
+// with `placeComponent`, else the path the caller gives.
 import type { z } from 'zod';
-import { type Issue, UserError, didYouMean } from '../util/errors.ts';
+import { checkPath } from '../spec/validate.ts';
+import { UserError, type Issue } from '../util/errors.ts';
 import { lmConfigSchema } from './lm.ts';
 import { poolerConfigSchema } from './pooler.ts';
 import { type ComponentConfigs, type ComponentKind, findPreset } from './presets.ts';
@@ -18,18 +21,49 @@ export const COMPONENT_SCHEMAS: { [K in ComponentKind]: z.ZodType<ComponentConfi
 /** A component as a spec writes it: a preset name and/or fields. */
 export type ComponentSpec = { preset?: string } & Record<string, unknown>;
 
+/**
+ * Where each component spec object is written in the spec document. Kept beside the objects, not in
+ * them, so that the specs hash (into fingerprints) exactly as written.
+ */
+const PLACES = new WeakMap<ComponentSpec, (string | number)[]>();
+
+/** Record that `spec` is written at `path` of the spec document; returns it. */
+export function placeComponent(spec: ComponentSpec, path: (string | number)[]): ComponentSpec {
+  PLACES.set(spec, path);
+  return spec;
+}
+
 export function resolveComponent<K extends ComponentKind>(
   kind: K,
   spec: ComponentSpec,
   derived: Partial<ComponentConfigs[K]> = {},
   path: (string | number)[] = [kind],
 ): ComponentConfigs[K] {
+  const { checked } = checkComponent(kind, spec, derived, PLACES.get(spec) ?? path);
+  if (checked.ok) return checked.value;
+  throw new UserError(checked.issues);
+}
+
+/**
+ * The problems of a component spec on its own, at `path`: a preset of another kind, unknown fields,
+ * bad values. Fields that are missing are left out: an assembly may derive them (a resampler's width).
+ */
+export function componentIssues(kind: ComponentKind, spec: ComponentSpec, path: (string | number)[]): Issue[] {
+  try {
+    const { checked, merged } = checkComponent(kind, spec, {}, path);
+    if (checked.ok) return [];
+    return checked.issues.filter((i) => !(i.path?.length === path.length + 1 && !Object.hasOwn(merged, i.path[path.length])));
+  } catch (err) {
+    if (err instanceof UserError) return err.issues;
+    throw err;
+  }
+}
+
+function checkComponent<K extends ComponentKind>(kind: K, spec: ComponentSpec, derived: Partial<ComponentConfigs[K]>, at: (string | number)[]) {
   const { preset, ...overrides } = spec;
-  const base = preset === undefined ? {} : presetConfig(preset, kind, path);
-  const merged = { ...derived, ...base, ...overrides };
-  const result = COMPONENT_SCHEMAS[kind].safeParse(merged);
-  if (result.success) return result.data;
-  throw new UserError(result.error.issues.map((i) => toIssue(i, path, kind)));
+  const base = preset === undefined ? {} : presetConfig(preset, kind, at);
+  const merged: Record<string, unknown> = { ...derived, ...base, ...overrides };
+  return { checked: checkPath(COMPONENT_SCHEMAS[kind], merged, at), merged };
 }
 
 function presetConfig<K extends ComponentKind>(name: string, kind: K, path: (string | number)[]): Partial<ComponentConfigs[K]> {
@@ -39,24 +73,4 @@ function presetConfig<K extends ComponentKind>(name: string, kind: K, path: (str
     if (!(err instanceof UserError)) throw err;
     throw new UserError(err.issues.map((i) => ({ ...i, path: [...path, 'preset'] })));
   }
-}
-
-function toIssue(i: z.core.$ZodIssue, path: (string | number)[], kind: ComponentKind): Issue {
-  const where = [...path, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-  if (i.code === 'unrecognized_keys') {
-    const fields = shapeKeys(kind);
-    const hints = i.keys.map((k) => {
-      const guess = didYouMean(k, fields);
-      return `"${k}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
-    });
-    return { code: 'unknown_key', path: where, message: `unknown ${kind} field ${hints.join(', ')}; known: ${fields.join(', ')}` };
-  }
-  if (i.code === 'invalid_type' && i.input === undefined) {
-    return { code: 'missing_key', path: where, message: `missing ${kind} field: no preset or override sets it` };
-  }
-  return { code: i.code, path: where, message: i.message };
-}
-
-function shapeKeys(kind: ComponentKind): string[] {
-  return Object.keys((COMPONENT_SCHEMAS[kind] as unknown as { shape: Record<string, unknown> }).shape);
 }

@@ -2,13 +2,13 @@
 // expand sweeps into trials and validate each trial's common shape. `checkSpec` returns every issue;
 // `loadSpec` throws them as one UserError.
 import { basename, extname, resolve } from 'node:path';
-import { UserError, formatIssue, type Issue } from '../util/errors.ts';
+import { UserError, type Issue } from '../util/errors.ts';
 import { loadDocument } from './include.ts';
 import { checkAssignment, overridePosition, parseOverride, type Override } from './overrides.ts';
 import { experimentSchema, sweepSchema, type ExperimentSpec } from './schema.ts';
 import type { SourceMap } from './source-map.ts';
 import { SEEDS_KEY, applyTrial, axesFromBlock, combineAxes, expandGrid, type SweepAxis, type TrialAssignment } from './sweep.ts';
-import { checkAt, type Checked } from './validate.ts';
+import { checkAt, uniqueIssues, type Checked } from './validate.ts';
 import { resolveDataPaths, resolveFrom } from './paths.ts';
 import { dottedPath, isMapping, setAt } from './values.ts';
 
@@ -54,9 +54,9 @@ function buildSpec(file: string, overrideArgs: string[]): Checked<LoadedSpec> {
   const cliAxes = applyOverrides(doc, map, parseOverrides(overrideArgs, issues), issues);
   const { sweep, ...base } = doc;
   const axes = sweepAxes(sweep, base, map, cliAxes, issues);
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues: uniqueIssues(issues) };
   const trials = expandGrid(axes).flatMap((t) => buildTrial(base, map, t, issues) ?? []);
-  if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+  if (issues.length > 0) return { ok: false, issues: uniqueIssues(issues) };
   return { ok: true, value: { file: resolve(file), files, overrides: overrideArgs, name: trials[0].spec.name, trials } };
 }
 
@@ -119,8 +119,13 @@ function sweepAxes(sweep: unknown, base: Record<string, unknown>, map: SourceMap
   for (const axis of axes) {
     for (const v of axis.values) {
       const result = checkAssignment(base, axis.path, v.value, v.raw, axis.add || axis.key === 'seed' ? 'force' : 'set');
-      if ('value' in result) v.value = result.value;
-      else issues.push({ ...result.issue, ...v.pos });
+      if ('value' in result) {
+        v.value = result.value;
+        continue;
+      }
+      const unknownKey = result.issue.code === 'unknown_key'; // a fault of the key: reported once, where the axis is declared
+      issues.push({ ...result.issue, ...(unknownKey ? axis.pos : v.pos) });
+      if (unknownKey) break;
     }
   }
   return axes;
@@ -137,14 +142,4 @@ function buildTrial(base: Record<string, unknown>, baseMap: SourceMap, t: TrialA
   }
   const spec = { ...checked.value, plugins: checked.value.plugins.map((p, i) => resolveFrom(p, map, ['plugins', i])), data: resolveDataPaths(checked.value.data, map) };
   return { index: t.index, label: t.label, assignments: Object.fromEntries(t.values.map((v) => [v.key, v.value])), spec, map };
-}
-
-function dedupe(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = formatIssue(i);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

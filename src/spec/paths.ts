@@ -19,6 +19,7 @@ export function resolveDataPaths(data: DataBlock, map: SourceMap): DataBlock {
     ...data,
     ...(data.train ? { train: resolveRecord(data.train, map, ['data', 'train']) } : {}),
     ...(data.eval ? { eval: resolveRecord(data.eval, map, ['data', 'eval']) } : {}),
+    ...(data.text ? { text: resolveRecord(data.text, map, ['data', 'text']) } : {}),
     ...(data.tokenizer ? { tokenizer: resolveFrom(data.tokenizer, map, ['data', 'tokenizer']) } : {}),
     ...(data.synthetic ? { synthetic: { ...data.synthetic, root: resolveFrom(data.synthetic.root, map, ['data', 'synthetic', 'root']) } } : {}),
   };

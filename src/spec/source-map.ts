@@ -18,6 +18,11 @@ export class SourceMap {
     this.positions.set(keyOf(path), pos);
   }
 
+  /** Whether the spec writes `path` itself (a value filled in later has no position of its own). */
+  has(path: DocPath): boolean {
+    return this.positions.has(keyOf(path));
+  }
+
   /** The position of `path`, else of its nearest ancestor that has one, else nothing. */
   at(path: DocPath): SourcePos {
     for (let n = path.length; n >= 0; n--) {

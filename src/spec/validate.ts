@@ -2,7 +2,8 @@
 // worded ones: `file:line:col: stages.stage2.steps: expected a positive integer, got "ten"`.
 // Stage kinds and model presets call `validateAt` with their own schemas; the spec layer keeps the map.
 import type { z } from 'zod';
-import { UserError, didYouMean, type Issue } from '../util/errors.ts';
+import { UserError, didYouMean, formatIssue, type Issue } from '../util/errors.ts';
+import { displayName } from './include.ts';
 import { describeSchema } from './describe-schema.ts';
 import type { DocPath, SourceMap } from './source-map.ts';
 import { showValue } from './values.ts';
@@ -21,14 +22,23 @@ interface RawIssue {
 
 /** Parse `value` (found at `path` of the document) with `schema`; every problem becomes a positioned issue. */
 export function checkAt<S extends z.ZodType>(schema: S, value: unknown, path: DocPath, map: SourceMap): Checked<z.output<S>> {
+  const checked = checkPath(schema, value, path);
+  return checked.ok ? checked : { ok: false, issues: positionIssues(checked.issues, map) };
+}
+
+/**
+ * As `checkAt` for code that has no source map (model components): the issues carry document paths
+ * under `path` and the same wording, and get their positions where a map is at hand (positionIssues).
+ */
+export function checkPath<S extends z.ZodType>(schema: S, value: unknown, path: DocPath): Checked<z.output<S>> {
   const knownKeys = new Map<string, string[]>();
   const result = schema.safeParse(value, { error: (raw) => wordIssue(raw as unknown as RawIssue, knownKeys) });
   if (result.success) return { ok: true, value: result.data };
-  const issues = result.error.issues.flatMap((zi) => {
+  const issues = result.error.issues.flatMap((zi): Issue[] => {
     const at = [...path, ...(zi.path as (string | number)[])];
-    if (zi.code !== 'unrecognized_keys') return [{ code: zi.code, path: at, message: zi.message, ...map.at(at) }];
+    if (zi.code !== 'unrecognized_keys') return [{ code: zi.code, path: at, message: zi.message }];
     const known = knownKeys.get(JSON.stringify(zi.path)) ?? [];
-    return zi.keys.map((key) => unknownKeyIssue(key, known, [...at, key], map));
+    return zi.keys.map((key) => unknownKeyIssue(key, known, [...at, key]));
   });
   return { ok: false, issues };
 }
@@ -45,10 +55,30 @@ export function positionIssues(issues: Issue[], map: SourceMap): Issue[] {
   return issues.map((i) => (i.file === undefined && i.path ? { ...i, ...map.at(i.path) } : i));
 }
 
-export function unknownKeyIssue(key: string, known: string[], path: DocPath, map: SourceMap): Issue {
+/**
+ * A problem with a file the spec names (a tokenizer, a dataset manifest), placed at the spec key
+ * that names it: `x.yaml:4:14: data.tokenizer: tok.json: not valid JSON: ...`.
+ */
+export function issueAtKey(inner: Issue, path: DocPath, map: SourceMap): Issue {
+  const named = inner.file === undefined ? inner : { ...inner, file: displayName(inner.file) };
+  return { code: inner.code, path, message: formatIssue(named), ...map.at(path) };
+}
+
+/** Issues without repeats (the same problem found by several trials or stages). */
+export function uniqueIssues(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = formatIssue(i);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function unknownKeyIssue(key: string, known: string[], path: DocPath): Issue {
   const hint = didYouMean(key, known);
   const suffix = hint ? `; did you mean "${hint}"?` : known.length > 0 ? `; expected one of ${known.join(', ')}` : '';
-  return { code: 'unknown_key', path, message: `unknown key "${key}"${suffix}`, ...map.at(path) };
+  return { code: 'unknown_key', path, message: `unknown key "${key}"${suffix}` };
 }
 
 function wordIssue(raw: RawIssue, knownKeys: Map<string, string[]>): string | undefined {

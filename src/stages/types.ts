@@ -78,7 +78,9 @@ export interface StageKind<C = unknown> {
   /**
    * The parts of the experiment the stage reads (its models' definitions, data settings); they enter
    * the fingerprint. It may validate them (e.g. resolve a model preset with its overrides): a UserError
-   * whose issues carry document paths (["models", "vit", "layers"]) gets the spec's file:line:col.
+   * whose issues carry paths gets the spec's file:line:col. A path is of the stage's block (["corpus",
+   * "webli"]) unless it starts with "data" or "models" (not a key of the block): then it is of the
+   * document (["models", "vit", "layers"]). So for the `datasets` and `seed` hooks.
    */
   inputs?(config: C, experiment: StageExperiment): unknown;
   /** Dataset directories the stage reads; their manifest fingerprints enter the fingerprint. */

@@ -86,7 +86,7 @@ test('the stage name is not part of the fingerprint; the seed and the code versi
   assert.notEqual(a.get('other')!.fingerprint, fingerprintGraph(graphOf(SPEC), { code: 'c2' }).get('other')!.fingerprint);
 });
 
-test("a dataset's manifest fingerprint enters the fingerprint; a directory without a manifest is an error naming the stage", () => {
+test("a dataset's manifest fingerprint enters the fingerprint; a directory without a manifest is an error at the key naming it", () => {
   const dir = specDir({});
   const d1 = emptyDataset(join(dir, 'data', 'd1'), 'image-text');
   emptyDataset(join(dir, 'data', 'd2'), 'video-text');
@@ -96,7 +96,7 @@ test("a dataset's manifest fingerprint enters the fingerprint; a directory witho
   assert.deepEqual(f1.inputs.datasets, [d1]);
   assert.deepEqual(f1.missing, []);
   assert.notEqual(f1.fingerprint, fingerprintGraph(graphOf(spec('d2')), { code: 'c' }).get('s')!.fingerprint);
-  assert.throws(() => fingerprintGraph(graphOf(spec('empty')), { code: 'c' }), /empty: stage s: no dataset\.json here: not a dataset directory/);
+  assert.throws(() => fingerprintGraph(graphOf(spec('empty')), { code: 'c' }), /g\.yaml:3:32: stages\.s\.dataset: .*empty: no dataset\.json here: not a dataset directory/);
 });
 
 test("a kind's seed hook replaces the experiment seed in the fingerprint: a pinned stage is one cache entry across seeds", () => {
