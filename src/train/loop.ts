@@ -72,6 +72,18 @@ export class TrainInterrupted extends Error {
 export interface LoopPosition {
   step: number; // completed steps (updates applied or skipped)
   skipped: number; // steps skipped for a non-finite loss
+  unlogged: UnloggedSums; // so that a loop resumed between two logs logs the same means
+}
+
+/** Sums over the updates since training metrics were last logged. */
+export interface UnloggedSums {
+  updates: number; // steps not skipped
+  loss: number;
+  gradNorm: number;
+}
+
+export function noUnlogged(): UnloggedSums {
+  return { updates: 0, loss: 0, gradNorm: 0 };
 }
 
 interface StepOutcome {
@@ -123,7 +135,7 @@ function mergeGradients(into: Map<string, tf.Tensor> | undefined, add: tf.NamedT
 
 export class TrainLoop<B> {
   readonly optimizer: AdamW;
-  readonly position: LoopPosition = { step: 0, skipped: 0 };
+  readonly position: LoopPosition = { step: 0, skipped: 0, unlogged: noUnlogged() };
   private readonly trainableParams: Map<string, tf.Variable>;
   private readonly groups: [string, string[]][]; // task.groups cut to trainable names, empty groups left out
 
@@ -164,6 +176,8 @@ export class TrainLoop<B> {
       }
       const lr = learningRate(this.config.schedule, this.position.step, this.config.steps);
       this.optimizer.apply(this.trainableParams, named, lr);
+      const sums = this.position.unlogged;
+      Object.assign(sums, { updates: sums.updates + 1, loss: sums.loss + loss, gradNorm: sums.gradNorm + gradNorm });
       return outcome(gradNorm, false);
     } finally {
       for (const g of named.values()) g.dispose();
@@ -189,9 +203,12 @@ export class TrainLoop<B> {
     const last = step === steps;
     if (this.logsAt(step)) {
       const perGroup = Object.fromEntries(Object.entries(outcome.groupNorms ?? {}).map(([group, norm]) => [`grad_norm/${group}`, norm]));
-      const values = { ...window.summary(), 'train/lr': lr, 'train/skipped': this.position.skipped, ...perGroup };
+      const { updates, loss, gradNorm } = this.position.unlogged;
+      const means = { 'train/loss': updates > 0 ? loss / updates : NaN, 'train/grad_norm': updates > 0 ? gradNorm / updates : NaN };
+      const values = { ...means, ...window.summary(), 'train/lr': lr, 'train/skipped': this.position.skipped, ...perGroup };
       hooks.metrics(step, values);
       hooks.progress?.(step, steps, { loss: values['train/loss'] });
+      this.position.unlogged = noUnlogged();
       window.reset();
     }
     for (const p of hooks.periodic ?? []) if (step % p.every === 0 || last) hooks.metrics(step, await p.run(step));
@@ -219,11 +236,8 @@ function mustGet<K, V>(map: Map<K, V>, key: K): V {
   return value;
 }
 
-/** Running sums between two metric logs. */
+/** Throughput and time shares between two metric logs (of this process: they restart on resume). */
 class MetricWindow {
-  private n = 0;
-  private lossSum = 0;
-  private normSum = 0;
   private examples = 0;
   private tokens = 0;
   private dataMs = 0;
@@ -231,22 +245,15 @@ class MetricWindow {
   private start = performance.now();
 
   add(o: StepOutcome): void {
-    if (!o.skipped) {
-      this.n++;
-      this.lossSum += o.loss;
-      this.normSum += o.gradNorm;
-    }
     this.examples += o.size.examples;
     this.tokens += o.size.tokens;
     this.dataMs += o.dataMs;
     this.computeMs += o.computeMs;
   }
 
-  summary(): Record<string, number> & { 'train/loss': number } {
+  summary(): Record<string, number> {
     const seconds = Math.max(1e-9, (performance.now() - this.start) / 1000);
     return {
-      'train/loss': this.n > 0 ? this.lossSum / this.n : NaN,
-      'train/grad_norm': this.n > 0 ? this.normSum / this.n : NaN,
       'train/examples_per_s': this.examples / seconds,
       'train/tokens_per_s': this.tokens / seconds,
       'train/data_share': this.dataMs / 1000 / seconds, // waiting for batches
@@ -255,6 +262,6 @@ class MetricWindow {
   }
 
   reset(): void {
-    Object.assign(this, { n: 0, lossSum: 0, normSum: 0, examples: 0, tokens: 0, dataMs: 0, computeMs: 0, start: performance.now() });
+    Object.assign(this, { examples: 0, tokens: 0, dataMs: 0, computeMs: 0, start: performance.now() });
   }
 }

@@ -2,7 +2,7 @@
 // moments and step, and the loop position. Kept as plain typed arrays so that a stage can write it
 // to a safetensors checkpoint beside its own state (data position, RNG).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LoopPosition, TrainLoop } from './loop.ts';
+import { noUnlogged, type LoopPosition, type TrainLoop } from './loop.ts';
 
 export interface HostTensor {
   shape: number[];
@@ -26,7 +26,7 @@ export async function snapshotLoop<B>(loop: TrainLoop<B>): Promise<LoopSnapshot>
   const moments = new Map<string, HostTensor>();
   for (const [name, m] of loop.optimizer.state.m) moments.set(`m.${name}`, await toHost(m));
   for (const [name, v] of loop.optimizer.state.v) moments.set(`v.${name}`, await toHost(v));
-  return { params, moments, optimizerStep: loop.optimizer.state.step, position: { ...loop.position } };
+  return { params, moments, optimizerStep: loop.optimizer.state.step, position: { ...loop.position, unlogged: { ...loop.position.unlogged } } };
 }
 
 /** Put a snapshot back into a loop built over the same task shape; every tensor must be present with its shape. */
@@ -35,7 +35,7 @@ export function restoreLoop<B>(loop: TrainLoop<B>, snap: LoopSnapshot): void {
   for (const [name, m] of loop.optimizer.state.m) assignHost(m, mustGet(snap.moments, `m.${name}`), `m.${name}`);
   for (const [name, v] of loop.optimizer.state.v) assignHost(v, mustGet(snap.moments, `v.${name}`), `v.${name}`);
   loop.optimizer.state.step = snap.optimizerStep;
-  Object.assign(loop.position, snap.position);
+  Object.assign(loop.position, snap.position, { unlogged: { ...(snap.position.unlogged ?? noUnlogged()) } }); // checkpoints of older code have no sums
 }
 
 function assignHost(target: tf.Variable, source: HostTensor, name: string): void {

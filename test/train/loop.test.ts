@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import { initBackend } from '../../src/backend/index.ts';
-import { TrainLoop, loopSchema, NonFiniteLossError, type LoopConfig } from '../../src/train/loop.ts';
-import { snapshotLoop, restoreLoop } from '../../src/train/snapshot.ts';
+import { TrainInterrupted, TrainLoop, loopSchema, NonFiniteLossError, type LoopConfig } from '../../src/train/loop.ts';
+import { snapshotLoop, restoreLoop, type LoopSnapshot } from '../../src/train/snapshot.ts';
 import { learningRate, scheduleSchema } from '../../src/train/schedule.ts';
 import { clipByGlobalNorm, clipWithNorms } from '../../src/train/clip.ts';
 import { AdamW, adamwSchema } from '../../src/train/adamw.ts';
@@ -148,27 +148,42 @@ test('tensor memory stays flat over many steps', async () => {
   disposeParams(task.params);
 });
 
-test('a loop restored from a snapshot continues bit-identically', async () => {
+/** Hooks that keep the training means each log step reports (the clock-based rates differ from run to run). */
+function meansLog(): { hooks: { metrics: (step: number, v: Record<string, number>) => void }; logged: [number, number, number][] } {
+  const logged: [number, number, number][] = [];
+  return { hooks: { metrics: (step, v) => void (v['train/loss'] !== undefined && logged.push([step, v['train/loss'], v['train/grad_norm']])) }, logged };
+}
+
+test('a loop restored from a snapshot between two logs continues bit-identically, and logs the same means', async () => {
   const straight = regressionTask(7);
-  const full = new TrainLoop(cfg({ steps: 20 }), straight);
-  await full.run(noHooks);
+  const full = new TrainLoop(cfg({ steps: 20, logEvery: 4 }), straight);
+  const fullLog = meansLog();
+  await full.run(fullLog.hooks);
 
   const first = regressionTask(7);
   first.groups = { weights: ['w'], bias: ['b'] }; // group norms measured on one side only: no effect on the result
-  const half = new TrainLoop(cfg({ steps: 20 }), first);
-  while (half.position.step < 9) await half.step();
-  const snap = await snapshotLoop(half);
-  const cursor = first.cursor();
+  const half = new TrainLoop(cfg({ steps: 20, logEvery: 4, checkpointEvery: 9 }), first);
+  const stop = new AbortController();
+  let snap: LoopSnapshot | undefined;
+  let cursor = 0;
+  const checkpoint = async () => {
+    snap ??= await snapshotLoop(half);
+    cursor = first.cursor();
+    stop.abort(); // as if killed right after the checkpoint at step 9
+  };
+  await assert.rejects(half.run({ metrics: () => {}, checkpoint, signal: stop.signal }), TrainInterrupted);
 
   const second = regressionTask(7);
   second.groups = first.groups;
-  const resumed = new TrainLoop(cfg({ steps: 20 }), second);
-  restoreLoop(resumed, snap);
+  const resumed = new TrainLoop(cfg({ steps: 20, logEvery: 4 }), second);
+  restoreLoop(resumed, { ...snap!, position: JSON.parse(JSON.stringify(snap!.position)) }); // the position as state.json keeps it
   second.seek(cursor);
-  await resumed.run(noHooks);
+  const resumedLog = meansLog();
+  await resumed.run(resumedLog.hooks);
   assert.deepEqual(values(second.params, 'w'), values(straight.params, 'w'));
   assert.deepEqual(values(second.params, 'b'), values(straight.params, 'b'));
   assert.deepEqual((await snapshotLoop(resumed)).moments.get('v.w')!.data, (await snapshotLoop(full)).moments.get('v.w')!.data);
+  assert.deepEqual(resumedLog.logged, fullLog.logged.filter(([step]) => step > 9), 'the means at steps 12, 16 and 20 (step 12\'s over steps 9-12, step 9 taken before the snapshot)');
   for (const [l, t] of [[full, straight], [half, first], [resumed, second]] as const) {
     l.dispose();
     disposeParams(t.params);
