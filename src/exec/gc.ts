@@ -1,14 +1,15 @@
 // Retention: per stage output keep the last checkpoint, the best k by the kind's selectBy metric
 // and every checkpoint a downstream stage started from; free the rest, and checkpoint directories
-// the database does not know (an attempt killed between writing and recording). Outputs being
-// worked on (store lock held) are left alone.
+// the database does not know (an attempt killed between writing and recording). Each output is
+// pruned holding its store lock, taken without waiting: one a stage process is working on is left
+// alone, and no stage starts on it (or records a checkpoint) while gc reads and frees it.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { liveCheckpoints, markCheckpointDeleted, type CheckpointRecord } from '../track/checkpoints.ts';
 import type { Db } from '../track/db.ts';
 import { referencedCheckpoints } from '../track/lineage.ts';
 import { storeDir } from '../track/root.ts';
-import { isLocked } from './store-lock.ts';
+import { exclusiveIn, tryStoreLock } from './store-lock.ts';
 
 export interface GcOptions {
   root: string;
@@ -31,23 +32,35 @@ export interface GcReport {
 
 export function collectGarbage(db: Db, opts: GcOptions): GcReport {
   const referenced = referencedCheckpoints(db);
-  const byOutput = new Map<string, CheckpointRecord[]>();
-  for (const c of liveCheckpoints(db)) byOutput.set(c.fingerprint, [...(byOutput.get(c.fingerprint) ?? []), c]);
   const freed: GcItem[] = [];
   let kept = 0;
-  for (const [fp, list] of byOutput) {
-    if (isLocked(storeDir(opts.root, fp))) {
-      kept += list.length;
+  for (const fp of storedOutputs(db, opts.root)) {
+    const release = tryStoreLock(storeDir(opts.root, fp), exclusiveIn(db));
+    if (!release) {
+      kept += liveCheckpoints(db, fp).length; // in use
       continue;
     }
-    const keep = keptSteps(list, opts.keepBest, referenced);
-    for (const c of list) {
-      if (keep.has(c.step)) kept++;
-      else freed.push(freeCheckpoint(db, opts, c));
+    try {
+      const list = liveCheckpoints(db, fp);
+      const keep = list.length > 0 ? keptSteps(list, opts.keepBest, referenced) : new Set<number>();
+      for (const c of list) {
+        if (keep.has(c.step)) kept++;
+        else freed.push(freeCheckpoint(db, opts, c));
+      }
+      freed.push(...unrecordedDirs(opts, fp, new Set(list.map((c) => c.path))));
+    } finally {
+      release();
     }
   }
-  freed.push(...unrecordedDirs(db, opts));
   return { freed, freedBytes: freed.reduce((n, f) => n + f.bytes, 0), kept, dryRun: opts.dryRun };
+}
+
+/** Outputs with a store directory and live checkpoints or a checkpoint folder (in the database's order, then the rest). */
+function storedOutputs(db: Db, root: string): string[] {
+  const store = join(root, 'store');
+  const onDisk = existsSync(store) ? readdirSync(store).filter((fp) => existsSync(join(store, fp, 'ckpt'))) : [];
+  const recorded = [...new Set(liveCheckpoints(db).map((c) => c.fingerprint))].filter((fp) => existsSync(storeDir(root, fp)));
+  return [...new Set([...recorded, ...onDisk])];
 }
 
 /** Steps to keep: the last, the best k by score, and those referenced downstream. */
@@ -71,21 +84,16 @@ function freeCheckpoint(db: Db, opts: GcOptions, c: CheckpointRecord): GcItem {
   return { path: c.path, bytes: c.bytes, why: `step ${c.step}: not last, not best, not referenced` };
 }
 
-/** Checkpoint directories under the store that no live checkpoint row points at. */
-function unrecordedDirs(db: Db, opts: GcOptions): GcItem[] {
-  const store = join(opts.root, 'store');
-  if (!existsSync(store)) return [];
-  const live = new Set(liveCheckpoints(db).map((c) => c.path));
+/** Checkpoint directories of output `fp` that no live checkpoint row points at (`recorded`). */
+function unrecordedDirs(opts: GcOptions, fp: string, recorded: Set<string>): GcItem[] {
+  const ckpt = join(storeDir(opts.root, fp), 'ckpt');
+  if (!existsSync(ckpt)) return [];
   const items: GcItem[] = [];
-  for (const fp of readdirSync(store)) {
-    const ckpt = join(store, fp, 'ckpt');
-    if (!existsSync(ckpt) || isLocked(join(store, fp))) continue;
-    for (const name of readdirSync(ckpt)) {
-      const path = relative(opts.root, join(ckpt, name));
-      if (live.has(path)) continue;
-      items.push({ path, bytes: dirBytes(join(ckpt, name)), why: name.startsWith('.') ? 'unfinished write' : 'not recorded in the database' });
-      if (!opts.dryRun) rmSync(join(ckpt, name), { recursive: true, force: true });
-    }
+  for (const name of readdirSync(ckpt)) {
+    const path = relative(opts.root, join(ckpt, name));
+    if (recorded.has(path)) continue;
+    items.push({ path, bytes: dirBytes(join(ckpt, name)), why: name.startsWith('.') ? 'unfinished write' : 'not recorded in the database' });
+    if (!opts.dryRun) rmSync(join(ckpt, name), { recursive: true, force: true });
   }
   return items;
 }

@@ -18,7 +18,7 @@ import { canonicalJson } from '../util/hash.ts';
 import { loadKinds } from './kinds.ts';
 import type { ChildMessage } from './messages.ts';
 import { createStageContext } from './stage-context.ts';
-import { acquireStoreLock } from './store-lock.ts';
+import { acquireStoreLock, exclusiveIn } from './store-lock.ts';
 import { resolveUpstream, resumePoint } from './upstream.ts';
 
 export interface StageExecArgs {
@@ -42,7 +42,7 @@ interface Loaded {
 export async function executeStage(args: StageExecArgs, signal: AbortSignal, send: (m: ChildMessage) => void, log: (line: string) => void): Promise<StageOutcome> {
   const loaded = await load(args);
   const outDir = storeDir(args.root, loaded.stage.fingerprint);
-  const release = await acquireStoreLock(outDir, signal, (owner) => send({ type: 'waiting', owner }));
+  const release = await acquireStoreLock(outDir, signal, exclusiveIn(loaded.db), (owner) => send({ type: 'waiting', owner }));
   try {
     return await runLocked(loaded, args.root, outDir, signal, send, log);
   } finally {
