@@ -10,7 +10,7 @@ export const BIN = fileURLToPath(new URL('../../bin/vadapter.js', import.meta.ur
 export const PLUGIN = fileURLToPath(new URL('../fixtures/linreg-kind.ts', import.meta.url));
 
 /** The code version is pinned so that others editing src/ meanwhile cannot change fingerprints mid-test. */
-export const ENV = { ...process.env, VADAPTER_CODE_VERSION: 'test-code', VADAPTER_BACKEND: 'cpu' };
+export const ENV: NodeJS.ProcessEnv = { ...process.env, VADAPTER_CODE_VERSION: 'test-code', VADAPTER_BACKEND: 'cpu' };
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'vadapter-exec-'));

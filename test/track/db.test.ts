@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { openDb, schemaVersion } from '../../src/track/db.ts';
 import { MIGRATIONS } from '../../src/track/migrations.ts';
 import { MetricWriter, metricSeries, latestMetrics } from '../../src/track/metrics.ts';
 import { latestCheckpoint, liveCheckpoints, markCheckpointDeleted, recordCheckpoint } from '../../src/track/checkpoints.ts';
-import { dbPath } from '../../src/track/root.ts';
 import { addRun, freshDb, freshRoot } from './helpers.ts';
 import { getRun, listRuns, markAbandonedRuns } from '../../src/track/runs.ts';
 
@@ -67,29 +65,4 @@ test('a run left running by a dead process is marked interrupted, a live one is 
   assert.equal(getRun(db, dead)?.status, 'interrupted');
   assert.equal(getRun(db, live)?.status, 'running');
   assert.equal(listRuns(db).length, 2);
-});
-
-const WRITER = `
-import { openDb } from './src/track/db.ts';
-import { MetricWriter } from './src/track/metrics.ts';
-const [root, fp] = process.argv.slice(1);
-const w = new MetricWriter(openDb(root), fp, 50);
-for (let step = 0; step < 3000; step++) w.log(step, { loss: step / 7, other: step });
-w.flush();
-`;
-
-test('several processes writing metrics at once lose no row', async () => {
-  const { root, db } = freshDb();
-  const cwd = new URL('../../', import.meta.url).pathname;
-  const writers = ['a', 'b', 'c'].map(
-    (fp) =>
-      new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WRITER, root, fp], { cwd, stdio: 'inherit' });
-        child.on('exit', resolve);
-      }),
-  );
-  assert.deepEqual(await Promise.all(writers), [0, 0, 0]);
-  const counts = db.prepare('SELECT fingerprint, COUNT(*) AS n FROM metrics GROUP BY fingerprint ORDER BY fingerprint').all();
-  assert.deepEqual(counts, [{ fingerprint: 'a', n: 6000 }, { fingerprint: 'b', n: 6000 }, { fingerprint: 'c', n: 6000 }]);
-  assert.ok(dbPath(root).endsWith('vadapter.db'));
 });
