@@ -50,7 +50,7 @@ function printPlan(plan: Plan, pending: PendingSynthetic[]): void {
     printLine(`trial ${t.index}${t.label ? `: ${t.label}` : ''}`);
     printLine(formatTable(['stage', 'kind', 'fingerprint', 'action', 'why'], t.stages.map((s) => [s.stage, s.kind, s.fingerprint, describeAction(s), s.reasons.join('; ')])));
   }
-  const generated = new Set(pending.flatMap((p) => p.dirs));
+  const generated = new Set(pending.flatMap((p) => [...p.dirs, ...(p.tokenizer ? [p.tokenizer] : [])]));
   const missing = missingDataIssues(plan.trials.flatMap((t) => t.stages).map((s) => ({ ...s, needsData: s.needsData.filter((m) => !generated.has(m.dir)) })));
   if (missing.length === 0) return;
   printLine();

@@ -25,9 +25,19 @@ export function loadDocument(file: string): LoadedDocument {
   return loadWithIncludes(resolve(file), []);
 }
 
+/** A spec file's text; a directory or an unreadable file is the user's error, named. */
+function readSpecText(file: string, name: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw userError('spec_unreadable', code === 'EISDIR' ? 'is a directory; expected a YAML spec file' : `cannot read it: ${(err as Error).message}`, { file: name });
+  }
+}
+
 function loadWithIncludes(file: string, chain: string[]): LoadedDocument {
   const name = displayName(file);
-  const parsed = parseYaml(readFileSync(file, 'utf8'), name);
+  const parsed = parseYaml(readSpecText(file, name), name);
   if (!isMapping(parsed.value)) throw userError('invalid_type', `expected a mapping at the top of the spec, got ${typeof parsed.value}`, { file: name, line: 1, col: 1 });
   const { include, ...own } = parsed.value;
   let value: Record<string, unknown> = {};

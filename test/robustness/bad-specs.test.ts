@@ -91,6 +91,7 @@ const CASES: Case[] = [
   { kind: 'sweep value valid by type, not by the schema (one issue for two trials)', args: ['stages.lm.steps=0', 'seed=1,2'], expect: ['override stages.lm.steps=0: stages.lm.steps: expected a positive integer, got 0'] },
   { kind: 'command-line sweep of bad values', args: ['seed=0,x'], expect: ['override seed=0,x: seed: expected a number like the current value 0, got "x"'] },
   { kind: 'include of a missing file', spec: `include: shared.yaml\n${BASE}`, expect: ['t.yaml:1:1: include: included file not found: shared.yaml'] },
+  { kind: 'include of a directory', spec: `include: sub\n${BASE}`, files: { 'sub/a.yaml': 'name: t\n' }, expect: ['sub: is a directory; expected a YAML spec file'] },
   { kind: 'include cycle', spec: `include: [a.yaml]\n${BASE}`, files: { 'a.yaml': 'include: t.yaml\n' }, expect: ['a.yaml:1:1: include: include cycle: t.yaml -> a.yaml -> t.yaml'] },
   { kind: 'error inside an included file', spec: `include: [a.yaml]\n${BASE}`, files: { 'a.yaml': 'models:\n  vit: { preset: vit-tiny, hedas: 2 }\n' }, expect: ['a.yaml:2:28: models.vit.hedas: unknown key "hedas"; did you mean "heads"?'] },
   { kind: 'missing tokenizer file (run refuses to start)', command: 'run', spec: edit(['tok/tokenizer.json', 'tok/tokenzier.json'], ['  eval: { kind: evaluate, adapters: [stage2], tasks: [caption, vqa] }\n', '']), expect: ['t.yaml:5:3: data.tokenizer: {dir}/tok/tokenzier.json does not exist (read by stages vision, lm, stage1, stage2): point data.tokenizer at an existing file'] },

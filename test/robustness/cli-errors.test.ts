@@ -170,7 +170,7 @@ stages:
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.equal(lines[1], `would generate synthetic data: ${[...SYNTH_SETS.map((s) => s.name), 'tokenizer.json'].join(', ')} under ${data}`);
-  assert.match(lines.find((l) => l.startsWith('vision '))!, /run \(needs data\) +needs data: .*\/webli, .*\/vtp, .*\/smit do not exist/);
+  assert.match(lines.find((l) => l.startsWith('vision '))!, /run \(needs data\) +needs data: .*\/webli, .*\/vtp, .*\/smit, .*\/tokenizer\.json do not exist/);
   assert.doesNotMatch(r.stdout, /missing data/, 'run makes these, so they are not listed as missing');
   assert.equal(existsSync(data), false, 'no synthetic data generated');
   assert.equal(existsSync(root), false, 'no runs root');
