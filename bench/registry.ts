@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BackendName } from '../src/backend/index.ts';
-import { didYouMean, userError } from '../src/util/errors.ts';
+import { unknownNameMessage, userError } from '../src/util/errors.ts';
 
 export interface BenchContext {
   /** --quick: the fewest repetitions that still exercise everything (smoke tests, CI). */
@@ -42,7 +42,6 @@ export function selectBenchmarks(all: Map<string, Benchmark>, names: string[]): 
   return names.map((name) => {
     const bench = all.get(name);
     if (bench) return bench;
-    const hint = didYouMean(name, all.keys());
-    throw userError('unknown_benchmark', `unknown benchmark "${name}"; known: ${[...all.keys()].join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    throw userError('unknown_benchmark', unknownNameMessage(`unknown benchmark "${name}"`, name, [...all.keys()]));
   });
 }

@@ -1,5 +1,5 @@
 // The tensor backends vadapter knows, in the order `auto` tries them.
-import { didYouMean, userError } from '../util/errors.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
 
 export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -11,11 +11,7 @@ export const BACKEND_ENV_VAR = 'VADAPTER_BACKEND';
 export function parseBackendRequest(value: string, source: string): BackendRequest {
   const known: string[] = ['auto', ...BACKEND_NAMES];
   if (known.includes(value)) return value as BackendRequest;
-  const hint = didYouMean(value, known);
-  throw userError(
-    'unknown_backend',
-    `unknown backend "${value}" (from ${source}); expected one of ${known.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`,
-  );
+  throw userError('unknown_backend', unknownNameMessage(`unknown backend "${value}" (from ${source})`, value, known, { label: 'expected one of' }));
 }
 
 /** The explicit request if given, else $VADAPTER_BACKEND, else `auto`. */

@@ -1,29 +1,13 @@
 // Model parameters in and out of safetensors checkpoints. A checkpoint holds flat dotted names
 // (`vit.blocks.0.attn.q.weight`) and, in its metadata, the resolved config of each component it
-// holds (`vadapter.config` = {"vit": {...}, "tlm": {...}}), so that loading into a model of another
-// shape fails naming both the tensor shapes and the config fields that differ.
+// holds (`vadapter.config`, ckpt/layout.ts), so that loading into a model of another shape fails
+// naming both the tensor shapes and the config fields that differ.
 import type * as tf from '@tensorflow/tfjs-core';
 import { type Issue, UserError } from '../util/errors.ts';
 import { canonicalJson } from '../util/hash.ts';
+import { checkpointConfigs, configMetadata } from './layout.ts';
 import { recordsFromTensors, tensorFromRecord } from './records.ts';
 import { type SafetensorsContents, type TensorRecord, readSafetensors, writeSafetensors } from './safetensors.ts';
-
-export const CONFIG_KEY = 'vadapter.config';
-
-/** Metadata entries carrying component configs: `{ "vadapter.config": canonical JSON }`. */
-export function configMetadata(configs: Record<string, unknown>): Record<string, string> {
-  return { [CONFIG_KEY]: canonicalJson(configs) };
-}
-
-/** The component configs a checkpoint carries (empty if it carries none or they do not parse). */
-export function checkpointConfigs(metadata: Record<string, string>): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(metadata[CONFIG_KEY] ?? '{}');
-    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 /** Save named tensors with their components' configs (and any other metadata), atomically. */
 export async function saveParams(path: string, params: Map<string, tf.Tensor>, configs: Record<string, unknown>, metadata: Record<string, string> = {}): Promise<void> {

@@ -44,9 +44,8 @@ async function specModel(file: string, name: string): Promise<Record<string, unk
   const models = loadSpec(file).trials[0].spec.models;
   const block = models[name];
   if (block) return block;
-  const { didYouMean, userError } = await import('../util/errors.ts');
-  const hint = didYouMean(name, Object.keys(models));
-  throw userError('unknown_model', `no model "${name}" in models:${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${Object.keys(models).join(', ')}`, { file });
+  const { unknownNameMessage, userError } = await import('../util/errors.ts');
+  throw userError('unknown_model', unknownNameMessage(`no model "${name}" in models:`, name, Object.keys(models), { label: 'defined' }), { file });
 }
 
 const summaryCommand: CommandModule<object, SummaryArgs> = {

@@ -9,11 +9,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../ckpt/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { userError } from '../util/errors.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import { getKind, type DatasetKind } from './kinds.ts';
-import { parseWith, readJsonFile } from './json.ts';
+import { readJsonFile } from '../util/json-file.ts';
+import { parseWith } from './json.ts';
 
 export const MANIFEST_FILE = 'dataset.json';
 export const SCHEMA_VERSION = 1;

@@ -12,9 +12,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
-import { writeFileAtomic } from '../ckpt/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError, userError } from '../util/errors.ts';
-import { parseWith, readJsonFile } from './json.ts';
+import { readJsonFile } from '../util/json-file.ts';
+import { parseWith } from './json.ts';
 
 export interface SpecialTokens {
   pad: string;

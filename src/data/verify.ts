@@ -7,12 +7,12 @@
 //
 // The cache only ever says "this file, at this size and mtime, had this digest"; a missing,
 // unreadable or unwritable cache file only means hashing again.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../ckpt/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { userError } from '../util/errors.ts';
 import { sha256File } from '../util/hash.ts';
+import { readJsonFile } from '../util/json-file.ts';
 
 export const VERIFY_MODES = ['first-use', 'always', 'never'] as const;
 export type VerifyMode = (typeof VERIFY_MODES)[number];
@@ -31,7 +31,7 @@ export interface FileVersion {
 
 function readCache(dir: string): Cache {
   try {
-    return cacheSchema.parse(JSON.parse(readFileSync(join(dir, VERIFY_CACHE_FILE), 'utf8')));
+    return cacheSchema.parse(readJsonFile(join(dir, VERIFY_CACHE_FILE)));
   } catch {
     return {};
   }

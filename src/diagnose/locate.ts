@@ -18,7 +18,7 @@ import type { CheckpointInfo, StageExperiment } from '../stages/types.ts';
 import { liveCheckpoints } from '../track/checkpoints.ts';
 import { openDbIfExists, type Db } from '../track/db.ts';
 import { storeDir } from '../track/root.ts';
-import { didYouMean, userError } from '../util/errors.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
 import { canonicalJson } from '../util/hash.ts';
 
 export interface LocateOptions {
@@ -123,8 +123,7 @@ export async function locateSpec(o: LocateOptions): Promise<LocatedSpec> {
       const at = (path: (string | number)[]) => ({ path, ...graph.trial.map.at(path) });
       const s = planned.find((p) => p.stage === name);
       if (!s) {
-        const hint = didYouMean(name, graph.order);
-        throw userError('unknown_stage', `no stage "${name}" in the spec${hint ? ` (did you mean "${hint}"?)` : ''}; stages: ${graph.order.join(', ')}`, { file: prepared.spec.file });
+        throw userError('unknown_stage', unknownNameMessage(`no stage "${name}" in the spec`, name, graph.order, { label: 'stages' }), { file: prepared.spec.file });
       }
       const t = found.get(name);
       if (t) return t;

@@ -17,7 +17,7 @@ import { restoreTrainedAssembly } from '../stages/common/assembly-io.ts';
 import { CAPTION_PROMPT } from '../stages/common/eval-prompts.ts';
 import { DEFAULT_EVAL_SETS } from '../stages/common/evaluation.ts';
 import { evalSetDir, experimentTokenizer, framesPerExample } from '../stages/common/experiment-data.ts';
-import { MODEL_FILE, readModelMeta } from '../stages/common/train-checkpoint.ts';
+import { MODEL_FILE, readModelMeta } from '../ckpt/layout.ts';
 import { userError } from '../util/errors.ts';
 import { adapterDiagnosis, type AdapterDiagnosis, type FramesHost, type TrainedAdapter } from './adapters.ts';
 import { captionFrames, captionRows, type CaptionRow } from './examples.ts';

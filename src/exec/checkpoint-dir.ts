@@ -4,7 +4,7 @@
 // leaves every earlier checkpoint as it was. Its sha256 is over the sorted (name, file sha256) list.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fsyncPath, writeFileAtomic } from '../ckpt/atomic.ts';
+import { fsyncPath, writeFileAtomic } from '../util/atomic.ts';
 import { checkpointDigest } from '../ckpt/digest.ts';
 import { UserError, userError } from '../util/errors.ts';
 import { sha256Hex } from '../util/hash.ts';

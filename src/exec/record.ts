@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan, PlannedStage } from '../graph/plan.ts';
-import { writeFileAtomic } from '../ckpt/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import type { Db } from '../track/db.ts';
 import { ensureOutput } from '../track/outputs.ts';
 import { runDir } from '../track/root.ts';

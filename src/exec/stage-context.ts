@@ -2,7 +2,7 @@
 // metrics are buffered and written in batches, checkpoints are written atomically and recorded,
 // progress goes to the parent process (if any) and, throttled, to the database for `status`.
 import { join, relative } from 'node:path';
-import { writeFileAtomic } from '../ckpt/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import type { AnyStageKind, ArtifactInfo, CheckpointInfo, StageContext, StageExperiment, UpstreamRef } from '../stages/types.ts';
 import { latestCheckpoint, recordCheckpoint, type CheckpointRecord } from '../track/checkpoints.ts';
 import type { Db } from '../track/db.ts';
@@ -46,7 +46,7 @@ export function createStageContext(d: ContextDeps): { ctx: StageContext; close: 
     experiment: d.experiment,
     fingerprint: d.stage.fingerprint,
     outDir: d.outDir,
-    totalSteps: d.stage.totalSteps,
+    totalSteps: d.kind.totalSteps(d.config),
     upstream: d.upstream,
     resume: d.resume,
     metrics: { log: (step, values) => metrics.log(step, values) },

@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import type { Db } from '../track/db.ts';
 import { latestMetrics } from '../track/metrics.ts';
-import { getRun, isProcessAlive, listRuns, type RunRecord } from '../track/runs.ts';
+import { getRun, listRuns, type RunRecord } from '../track/runs.ts';
+import { isProcessAlive } from '../util/liveness.ts';
 import { stagesOfRun, type StageStatus } from '../track/stages.ts';
 import { userError, type UserError } from '../util/errors.ts';
 

@@ -3,7 +3,7 @@
 // (spec-files.ts), references resolved to stage names, dangling references (once each, at the
 // referencing key) and cycles reported with the stages they involve, and the stages put in
 // dependency order.
-import { UserError, didYouMean, type Issue } from '../util/errors.ts';
+import { UserError, didYouMeanHint, type Issue } from '../util/errors.ts';
 import type { SpecTrial } from '../spec/load.ts';
 import type { DocPath } from '../spec/source-map.ts';
 import { unknownName } from '../data/names.ts';
@@ -125,10 +125,9 @@ function checkReferences(nodes: Map<string, StageNode>, trial: SpecTrial, issues
   for (const node of nodes.values()) {
     for (const edge of node.edges) {
       if (names.includes(edge.stage)) continue;
-      const hint = didYouMean(edge.stage, names);
       const model = edge.stage in trial.spec.models ? ` ("${edge.stage}" is a model: name the stage that trains it)` : '';
-      const known = hint ? `did you mean "${hint}"?` : `stages are: ${names.join(', ')}`;
-      issues.push({ code: 'unknown_stage', path: edge.path, message: `stage "${node.name}" refers to "${edge.stage}", which is not a stage${model}; ${known}`, ...trial.map.at(edge.path) });
+      const known = didYouMeanHint(edge.stage, names) || `; stages are: ${names.join(', ')}`;
+      issues.push({ code: 'unknown_stage', path: edge.path, message: `stage "${node.name}" refers to "${edge.stage}", which is not a stage${model}${known}`, ...trial.map.at(edge.path) });
     }
   }
 }

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { describeSkipped, newestIntactCheckpoint } from '../track/checkpoints.ts';
 import type { Db } from '../track/db.ts';
 import { getOutput, outputOrigin, previousOutputs, type StageOrigin } from '../track/outputs.ts';
-import { isProcessAlive } from '../track/runs.ts';
+import { isProcessAlive } from '../util/liveness.ts';
 import { getStage } from '../track/stages.ts';
 import { storeDir } from '../track/root.ts';
 import type { FingerprintInputs } from './fingerprint.ts';

@@ -1,7 +1,7 @@
 // Model presets as plain data tables with their source. A spec names a preset and overrides fields;
 // fields a preset leaves out (a resampler's width, a pooler's widths) are derived from the
 // neighbouring components by the assembly (see assembly.ts).
-import { userError, didYouMean } from '../util/errors.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
 import type { LmConfig } from './lm.ts';
 import type { PoolerConfig } from './pooler.ts';
 import type { ResamplerConfig } from './resampler.ts';
@@ -78,7 +78,6 @@ export function findPreset<K extends ComponentKind>(name: string, kind?: K): Pre
   const preset = PRESETS.get(name);
   if (preset && (kind === undefined || preset.kind === kind)) return preset as Preset<K>;
   const known = presetNames(kind);
-  const guess = didYouMean(name, known);
   const what = kind === undefined ? 'model preset' : `${kind} preset`;
-  throw userError('unknown_preset', `unknown ${what} "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${known.join(', ')}`);
+  throw userError('unknown_preset', unknownNameMessage(`unknown ${what} "${name}"`, name, known));
 }

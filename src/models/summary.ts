@@ -5,7 +5,7 @@ import { ASSEMBLY_KINDS, type AssemblyConfigs, type AssemblyKind, resolveAssembl
 import { resolveComponent, type ComponentSpec } from './config.ts';
 import { assemblyCosts, lmCost, type ExampleShape, vitCost } from './cost.ts';
 import { findPreset, presetNames } from './presets.ts';
-import { didYouMean, userError } from '../util/errors.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
 
 export interface ComponentSummary {
   params: number;
@@ -76,8 +76,7 @@ export function summarizeByName(name: string, presets: Record<string, string | u
   if (!(ASSEMBLY_KINDS as readonly string[]).includes(name)) {
     if (!presetNames().includes(name)) {
       const known = [...ASSEMBLY_KINDS, ...presetNames()];
-      const guess = didYouMean(name, known);
-      throw userError('unknown_model', `unknown model "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${known.join(', ')}`);
+      throw userError('unknown_model', unknownNameMessage(`unknown model "${name}"`, name, known));
     }
     return summarizePreset(name, shape);
   }

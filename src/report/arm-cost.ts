@@ -3,7 +3,7 @@
 // and `vadapter.config`), trainable parameters and forward FLOPs per example (models/summary.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointConfigs } from '../ckpt/params.ts';
+import { checkpointConfigs } from '../ckpt/layout.ts';
 import { readSafetensorsHeader } from '../ckpt/safetensors.ts';
 import { ASSEMBLY_KINDS, type AssemblyConfigs } from '../models/assembly_config.ts';
 import { DEFAULT_SHAPE, summarizeAssembly } from '../models/summary.ts';

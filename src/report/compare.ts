@@ -1,7 +1,7 @@
 // `vadapter compare` as data: select arms, cost them, build each metric's curves and table. Every
 // output (terminal, JSON, CSV, Markdown, HTML with charts) is a view of the Comparison returned here.
 import type { Db } from '../track/db.ts';
-import { didYouMean, userError } from '../util/errors.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
 import { armCost } from './arm-cost.ts';
 import type { ArmCost } from './flops.ts';
 import { armCurve, armMetricKeys, type ArmCurve } from './curves.ts';
@@ -111,15 +111,13 @@ function baselineStage(arms: Arm[], asked: string | undefined): string {
   const stages = [...new Set(arms.map((a) => a.stage))];
   if (asked === undefined) return (arms.find((a) => a.kind === 'align-resampler') ?? arms[0]).stage;
   if (stages.includes(asked)) return asked;
-  const hint = didYouMean(asked, stages);
-  throw userError('unknown_stage', `--baseline ${asked}: not a compared stage${hint ? ` (did you mean "${hint}"?)` : ''}; compared: ${stages.join(', ')}`);
+  throw userError('unknown_stage', unknownNameMessage(`--baseline ${asked}: not a compared stage`, asked, stages, { label: 'compared' }));
 }
 
 function unknownMetric(db: Db, arms: Arm[], key: string, x: XAxis) {
   const known = [...new Set(arms.flatMap((a) => armMetricKeys(db, a)))].sort();
   if (known.includes(key)) return userError('no_x', `${key}: no compared arm has a known ${x} (--x ${x}); try --x step`);
-  const hint = didYouMean(key, known);
-  return userError('unknown_metric', `no compared arm has metric "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; they log: ${known.join(', ') || 'nothing yet'}`);
+  return userError('unknown_metric', unknownNameMessage(`no compared arm has metric "${key}"`, key, known, { label: 'they log', none: 'nothing yet' }));
 }
 
 function describeArm(arm: Arm, cost: ArmCost): ArmDescription {

@@ -5,7 +5,7 @@
 // beside `.../accuracy` and `.../blind_CIDEr` beside `.../CIDEr` as lines ("image-blind prior"),
 // `.../loss_shuffled` beside `.../loss` as a dashed curve per arm ("images shuffled").
 import type { Db } from '../track/db.ts';
-import { didYouMean, userError } from '../util/errors.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
 import { armCurve, armMetricKeys, memberPoints, type ArmCurve, type CurveOptions } from './curves.ts';
 import type { ArmCost } from './flops.ts';
 import type { Arm } from './select.ts';
@@ -134,8 +134,7 @@ function curvesFromKey(db: Db, charted: ChartedArm[], source: string, label: str
 
 function unknownSource(db: Db, charted: ChartedArm[], r: ReferenceRequest) {
   const known = [...new Set(charted.flatMap(({ arm }) => armMetricKeys(db, arm)))].sort();
-  const hint = didYouMean(r.key!, known);
-  return userError('unknown_metric', `--reference ${r.entry}: no arm charted for ${r.metric} has metric "${r.key}"${hint ? ` (did you mean "${hint}"?)` : ''}; they log: ${known.join(', ') || 'nothing yet'}`);
+  return userError('unknown_metric', unknownNameMessage(`--reference ${r.entry}: no arm charted for ${r.metric} has metric "${r.key}"`, r.key!, known, { label: 'they log', none: 'nothing yet' }));
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Db } from '../track/db.ts';
 import { getRun } from '../track/runs.ts';
 import { comparableStages, experimentNames, type ComparableStage } from '../track/series.ts';
-import { didYouMean, userError } from '../util/errors.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
 import { canonicalJson } from '../util/hash.ts';
 import { differingKeys, displayValue, shortKeys, valueAt } from './spec-values.ts';
 
@@ -66,8 +66,7 @@ function chooseExperiment(db: Db, sel: Selection): string | null {
     return latest;
   }
   if (names.includes(sel.experiment)) return sel.experiment;
-  const hint = didYouMean(sel.experiment, names);
-  throw userError('unknown_experiment', `no experiment "${sel.experiment}"${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${names.join(', ') || 'none'}`);
+  throw userError('unknown_experiment', unknownNameMessage(`no experiment "${sel.experiment}"`, sel.experiment, names));
 }
 
 function filterWhere(rows: ComparableStage[], where: string[]): ComparableStage[] {
@@ -90,8 +89,7 @@ function filterStages(rows: ComparableStage[], stages: string[] | undefined): Co
   }
   for (const s of stages) {
     if (names.includes(s)) continue;
-    const hint = didYouMean(s, names);
-    throw userError('unknown_stage', `no stage "${s}" in the selected runs${hint ? ` (did you mean "${hint}"?)` : ''}; stages: ${names.join(', ')}`);
+    throw userError('unknown_stage', unknownNameMessage(`no stage "${s}" in the selected runs`, s, names, { label: 'stages' }));
   }
   return rows.filter((r) => stages.includes(r.name));
 }

@@ -1,6 +1,6 @@
 // `vadapter compare --out DIR`: report.html plus each metric's chart as SVG and PNG, written atomically.
 import { join } from 'node:path';
-import { writeFileAtomic } from '../ckpt/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { chartSpec } from './chart.ts';
 import type { Comparison } from './compare.ts';
 import { reportHtml, type ChartFiles } from './html.ts';

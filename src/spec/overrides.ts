@@ -1,7 +1,7 @@
 // Command-line overrides, Hydra style: `a.b.c=value` replaces an existing key (same type),
 // `+a.b.c=value` adds a key that is not there, `++a.b.c=value` sets it either way, and
 // `a.b=1,2,3` sweeps over the values. Values are YAML scalars (or a flow list/mapping `[1, 2]`).
-import { UserError, didYouMean, type Issue, type SourcePos } from '../util/errors.ts';
+import { UserError, didYouMeanHint, type Issue, type SourcePos } from '../util/errors.ts';
 import type { DocPath } from './source-map.ts';
 import { getAt, hasAt, isMapping, parseDottedPath, showValue, valueType, dottedPath } from './values.ts';
 import { parseYaml } from './yaml.ts';
@@ -87,8 +87,7 @@ function missingKeyIssue(doc: unknown, path: DocPath): Omit<Issue, 'file' | 'lin
   const parent = getAt(doc, path.slice(0, depth));
   const missing = String(path[depth]);
   const siblings = isMapping(parent) ? Object.keys(parent) : [];
-  const hint = didYouMean(missing, siblings);
   const where = dottedPath(path.slice(0, depth + 1));
-  const advice = hint ? `did you mean "${dottedPath([...path.slice(0, depth), hint, ...path.slice(depth + 1)])}"?` : `to add it, write +${dottedPath(path)}=...`;
-  return { code: 'unknown_key', path, message: `no key "${where}" in the spec; ${advice}` };
+  const hint = didYouMeanHint(missing, siblings, (closest) => dottedPath([...path.slice(0, depth), closest, ...path.slice(depth + 1)]));
+  return { code: 'unknown_key', path, message: `no key "${where}" in the spec${hint || `; to add it, write +${dottedPath(path)}=...`}` };
 }

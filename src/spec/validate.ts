@@ -2,7 +2,7 @@
 // worded ones: `file:line:col: stages.stage2.steps: expected a positive integer, got "ten"`.
 // Stage kinds and model presets call `validateAt` with their own schemas; the spec layer keeps the map.
 import type { z } from 'zod';
-import { UserError, didYouMean, formatIssue, type Issue } from '../util/errors.ts';
+import { UserError, didYouMeanHint, formatIssue, type Issue } from '../util/errors.ts';
 import { displayName } from './include.ts';
 import { describeSchema } from './describe-schema.ts';
 import type { DocPath, SourceMap } from './source-map.ts';
@@ -76,8 +76,7 @@ export function uniqueIssues(issues: Issue[]): Issue[] {
 }
 
 function unknownKeyIssue(key: string, known: string[], path: DocPath): Issue {
-  const hint = didYouMean(key, known);
-  const suffix = hint ? `; did you mean "${hint}"?` : known.length > 0 ? `; expected one of ${known.join(', ')}` : '';
+  const suffix = didYouMeanHint(key, known) || (known.length > 0 ? `; expected one of ${known.join(', ')}` : '');
   return { code: 'unknown_key', path, message: `unknown key "${key}"${suffix}` };
 }
 
@@ -116,6 +115,5 @@ function keyTypeOf(schema: z.ZodType | undefined): z.ZodType {
 function withHint(message: string, input: unknown, schema: z.ZodType): string {
   const entries = (schema as unknown as { _zod: { def: { entries?: Record<string, unknown> } } })._zod.def.entries;
   if (typeof input !== 'string' || !entries) return message;
-  const hint = didYouMean(input, Object.values(entries).map(String));
-  return hint ? `${message}; did you mean "${hint}"?` : message;
+  return `${message}${didYouMeanHint(input, Object.values(entries).map(String))}`;
 }

@@ -3,7 +3,7 @@
 // that export `stageKinds` (a list) or a default export (a kind or a list).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { didYouMean, userError, type SourcePos } from '../util/errors.ts';
+import { unknownNameMessage, userError, type SourcePos } from '../util/errors.ts';
 import type { AnyStageKind } from './types.ts';
 
 /** Built-in kinds by name, one line each; a kind's module is imported only when a spec uses the kind. */
@@ -35,9 +35,7 @@ export class StageKindRegistry {
   get(name: string, where: SourcePos & { path?: (string | number)[] } = {}): AnyStageKind {
     const entry = this.kinds.get(name);
     if (entry) return entry.kind;
-    const hint = didYouMean(name, this.names());
-    const known = this.names().length > 0 ? `known kinds: ${this.names().join(', ')}` : 'no stage kinds are registered (a plugin missing?)';
-    throw userError('unknown_kind', `unknown stage kind "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; ${known}`, where);
+    throw userError('unknown_kind', unknownNameMessage(`unknown stage kind "${name}"`, name, this.names(), { label: 'known kinds', none: 'none (a plugin missing?)' }), where);
   }
 
   names(): string[] {

@@ -1,8 +1,8 @@
 // Experiments, runs and their trials. A run is one `vadapter run` invocation; runs left `running`
 // by a process that no longer exists (kill -9, power loss) are found and marked interrupted.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../util/liveness.ts';
 import { nowIso, type Db } from './db.ts';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted';
@@ -100,25 +100,6 @@ export function listRuns(db: Db, limit = 10): RunRecord[] {
 export function getTrial(db: Db, runId: string, trial: number): TrialRecord | null {
   const row = db.prepare('SELECT * FROM trials WHERE run_id = ? AND trial = ?').get(runId, trial) as { trial: number; label: string; assignments: string; spec: string } | undefined;
   return row ? { trial: row.trial, label: row.label, assignments: JSON.parse(row.assignments), spec: JSON.parse(row.spec) } : null;
-}
-
-/** Whether a process of this host exists and has not exited (a zombie awaiting its reaper counts as exited). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false; // no /proc (not Linux): trust kill(0)
-  }
 }
 
 /** Runs of this host still marked running whose process is gone: mark them, their stages and outputs interrupted. */

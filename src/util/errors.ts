@@ -47,7 +47,7 @@ export function userError(code: string, message: string, where: SourcePos & { pa
 }
 
 /** The closest candidate by edit distance, if it is close enough to be a plausible typo. */
-export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
+function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDist = Infinity;
   for (const c of candidates) {
@@ -59,6 +59,20 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   }
   const limit = Math.max(1, Math.floor(input.length / 3));
   return best !== undefined && bestDist <= limit ? best : undefined;
+}
+
+/** ` (did you mean "<closest>"?)` when a known name is close to `name`, else ''; `show` turns the closest into what to suggest. */
+export function didYouMeanHint(name: string, known: Iterable<string>, show = (closest: string) => closest): string {
+  const closest = didYouMean(name, known);
+  return closest === undefined ? '' : ` (did you mean "${show(closest)}"?)`;
+}
+
+/**
+ * The message for a name that is not among the known ones:
+ * `<subject> (did you mean "<closest>"?); <label>: <the known names, or none>`.
+ */
+export function unknownNameMessage(subject: string, name: string, known: readonly string[], list: { label?: string; none?: string } = {}): string {
+  return `${subject}${didYouMeanHint(name, known)}; ${list.label ?? 'known'}: ${known.join(', ') || (list.none ?? 'none')}`;
 }
 
 /** Edit distance counting insertions, deletions, substitutions and adjacent transpositions as 1 each. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setWriteFault, writeChunksAtomic, writeFileAtomic, type WriteFault } from '../../src/ckpt/atomic.ts';
+import { setWriteFault, writeChunksAtomic, writeFileAtomic, type WriteFault } from '../../src/util/atomic.ts';
 import { checkpointDamage } from '../../src/ckpt/digest.ts';
 import { checkpointDirName, writeCheckpointDir } from '../../src/exec/checkpoint-dir.ts';
 import { UserError } from '../../src/util/errors.ts';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { UserError } from '../../src/util/errors.ts';
-import { checkpointConfigs, loadAllParams, loadComponent, saveParams } from '../../src/ckpt/params.ts';
+import { checkpointConfigs } from '../../src/ckpt/layout.ts';
+import { loadAllParams, loadComponent, saveParams } from '../../src/ckpt/params.ts';
 import { readSafetensors } from '../../src/ckpt/safetensors.ts';
 import { recordFromTensor, tensorFromRecord } from '../../src/ckpt/records.ts';
 

@@ -75,7 +75,7 @@ test('missing or mistyped columns and files that are not Parquet are clear error
     writeParquet(file, { caption: vectorFromArray(['a'], new Utf8()), picture: vectorFromArray([new Uint8Array([1])], new Binary()) });
     const out = join(dir, 'out');
     await assert.rejects(importParquet({ files: [file], out }), /x\.parquet: no image column: expected one of jpg, png, webp, image \(columns: caption, picture\)/);
-    await assert.rejects(importParquet({ files: [file], out, imageColumn: 'pictur' }), /unknown column "pictur" \(known: caption, picture\); did you mean "picture"\?/);
+    await assert.rejects(importParquet({ files: [file], out, imageColumn: 'pictur' }), /unknown column "pictur" \(did you mean "picture"\?\); known: caption, picture/);
     writeParquet(file, { caption: vectorFromArray([1], new Int32()), jpg: vectorFromArray([new Uint8Array([1])], new Binary()) });
     await assert.rejects(importParquet({ files: [file], out }), /column "caption": expected utf8 text, found Int32/);
     writeFileSync(file, 'PAR1 but not really');

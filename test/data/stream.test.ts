@@ -70,7 +70,7 @@ test('sources are drawn in proportion to their weights', async () => {
 });
 
 test('bad mixture settings are errors that say what is wrong', async () => {
-  await assert.rejects(Mixture.open({ sources: { a: A }, weights: { aa: 1 }, seed: 0 }), /weights\.aa: unknown source "aa" \(known: a\); did you mean "a"\?/);
+  await assert.rejects(Mixture.open({ sources: { a: A }, weights: { aa: 1 }, seed: 0 }), /weights\.aa: unknown source "aa" \(did you mean "a"\?\); known: a/);
   await assert.rejects(Mixture.open({ sources: { a: A, b: B }, weights: { a: 0, b: 0 }, seed: 0 }), /at least one source needs a positive weight/);
   await assert.rejects(Mixture.open({ sources: { a: A }, weights: { a: -1 }, seed: 0 }), /weights\.a: expected a non-negative number, got -1/);
   const { position } = await take({ sources: { a: A }, seed: 0 }, 3);

@@ -118,7 +118,7 @@ test('syntax errors give line and column; unreadable files and wrong annotation 
   const broken = write('r7.json', '[\n  {"image_id": 1,\n  "caption": "x",}\n]');
   assert.match(await failure(captionWith(broken)), new RegExp(`^✖ ${broken}:3:18: not valid JSON: `));
   const nowhere = join(dir, 'nope.json');
-  assert.equal(await failure(captionWith(nowhere)), `✖ ${nowhere}: cannot read the file: ENOENT`);
+  assert.equal(await failure(captionWith(nowhere)), `✖ ${nowhere}: cannot read: ENOENT`);
   const flat = write('a1.json', [{ image_id: 1, caption: 'x' }]);
   assert.equal(
     await failure(['eval', 'caption', '--annotations', flat, '--results', goodResults]),

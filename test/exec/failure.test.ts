@@ -32,11 +32,11 @@ test('a bad spec fails before anything runs, with positioned errors and exit cod
   const spec = writeSpec(dir, '  stage1: { kind: linreg, steps: 2 }\n  stage2:\n    kind: linreg\n    steps: ten\n    init: stage3\n');
   const r = await vadapter(['run', spec, '--root', join(dir, 'runs'), 'stages.stage1.stpes=3']);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, 'override stages.stage1.stpes=3: stages.stage1.stpes: no key "stages.stage1.stpes" in the spec; did you mean "stages.stage1.steps"?\n'.replace(/^/, '✖ '));
+  assert.equal(r.stderr, 'override stages.stage1.stpes=3: stages.stage1.stpes: no key "stages.stage1.stpes" in the spec (did you mean "stages.stage1.steps"?)\n'.replace(/^/, '✖ '));
   const r2 = await vadapter(['run', spec, '--root', join(dir, 'runs')]);
   assert.equal(r2.code, 2);
   const name = spec.startsWith(process.cwd()) ? spec.slice(process.cwd().length + 1) : spec;
   assert.equal(r2.stderr, `✖ ${name}:7:5: stages.stage2.steps: expected a positive integer, got "ten"\n`);
   const r3 = await vadapter(['run', spec, '--root', join(dir, 'runs'), '++stages.stage2.steps=4']);
-  assert.equal(r3.stderr, `✖ ${name}:8:5: stages.stage2.init: stage "stage2" refers to "stage3", which is not a stage; did you mean "stage1"?\n`);
+  assert.equal(r3.stderr, `✖ ${name}:8:5: stages.stage2.init: stage "stage2" refers to "stage3", which is not a stage (did you mean "stage1"?)\n`);
 });

@@ -55,14 +55,14 @@ test('stages are ordered after what they reference, with configs parsed by their
 test("a stage kind's schema errors are positioned in the spec file", () => {
   assert.deepEqual(errorsOf('name: g\nstages:\n  stage1: { kind: linreg, steps: 3 }\n  stage2:\n    kind: linreg\n    steps: ten\n    stpes: 1\n  s3: { kind: linrge, steps: 1 }\n'), [
     'g.yaml:6:5: stages.stage2.steps: expected a positive integer, got "ten"',
-    'g.yaml:7:5: stages.stage2.stpes: unknown key "stpes"; did you mean "steps"?',
+    'g.yaml:7:5: stages.stage2.stpes: unknown key "stpes" (did you mean "steps"?)',
     'g.yaml:8:9: stages.s3.kind: unknown stage kind "linrge" (did you mean "linreg"?); known kinds: linreg',
   ]);
 });
 
 test('a dangling reference and a cycle name the stages involved', () => {
   assert.deepEqual(errorsOf('name: g\nstages:\n  a: { kind: linreg, steps: 1, init: bsae }\n  base: { kind: linreg, steps: 1 }\n'), [
-    'g.yaml:3:32: stages.a.init: stage "a" refers to "bsae", which is not a stage; did you mean "base"?',
+    'g.yaml:3:32: stages.a.init: stage "a" refers to "bsae", which is not a stage (did you mean "base"?)',
   ]);
   assert.deepEqual(errorsOf('name: g\nstages:\n  a: { kind: linreg, steps: 1, init: c }\n  b: { kind: linreg, steps: 1, init: a }\n  c: { kind: linreg, steps: 1, init: b }\n'), [
     'g.yaml:3:32: stages.a.init: stages refer to each other in a cycle: a -> c -> b -> a',

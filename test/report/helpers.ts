@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSafetensors } from '../../src/ckpt/safetensors.ts';
-import { configMetadata } from '../../src/ckpt/params.ts';
+import { configMetadata } from '../../src/ckpt/layout.ts';
 import { resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly_config.ts';
 import { recordCheckpoint } from '../../src/track/checkpoints.ts';
 import { openDb, type Db } from '../../src/track/db.ts';

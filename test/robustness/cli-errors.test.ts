@@ -66,7 +66,7 @@ test('every numeric option goes through the same check', async () => {
     [['compare', '--smooth', '1'], '--smooth: expected a number in [0, 1), got 1'],
     [['stage', 'exec', '--run', 'r', '--stage', 's', '--trial', '2', '--trial', '3'], '--trial: expected a non-negative integer, got 2 values (2, 3); give it once'],
     [['run', 'x.yaml', '--jobs'], 'Not enough arguments following: jobs'],
-    [['status', '--backend', 'wsam'], 'unknown backend "wsam" (from --backend); expected one of auto, tensorflow, webgpu, wasm, cpu (did you mean "wasm"?)'],
+    [['status', '--backend', 'wsam'], 'unknown backend "wsam" (from --backend) (did you mean "wasm"?); expected one of: auto, tensorflow, webgpu, wasm, cpu'],
     [['status', '--bogus'], 'Unknown argument: bogus'],
   ];
   for (const [args, message] of cases) {
@@ -139,7 +139,7 @@ test('an internal error says so and how to report it, exit 1; the stack only wit
   const dir = scratch();
   const plugin = join(dir, 'broken-kind.mjs');
   writeFileSync(plugin, `export default {
-  kind: 'broken', configSchema: {}, references: () => ({}), totalSteps: () => 1, run: async () => {},
+  kind: 'broken', configSchema: {}, totalSteps: () => 1, run: async () => {},
   get describe() { throw new TypeError('describe exploded'); },
 };\n`);
   const r = await cli(['stage', 'kinds', '--plugin', plugin]);

@@ -83,8 +83,8 @@ stages:
   const f = errorsOf(file)[0].split(':')[0];
   assert.deepEqual(errorsOf(file), [
     `${f}:2:1: seed: expected a non-negative integer, got -1`,
-    `${f}:3:1: backend: expected one of "auto", "tensorflow", "webgpu", "wasm", "cpu", got "wsam"; did you mean "wasm"?`,
-    `${f}:5:3: data.frame: unknown key "frame"; did you mean "frames"?`,
+    `${f}:3:1: backend: expected one of "auto", "tensorflow", "webgpu", "wasm", "cpu", got "wsam" (did you mean "wasm"?)`,
+    `${f}:5:3: data.frame: unknown key "frame" (did you mean "frames"?)`,
     `${f}:7:3: models.vit.preset: missing required key; expected a non-empty string`,
     `${f}:9:3: stages.bad.name: invalid name "bad.name"; expected a name of letters, digits, "-" and "_" starting with a letter`,
     `${f}:10:3: stages.ok.kind: missing required key; expected a non-empty string`,

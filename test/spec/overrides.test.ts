@@ -52,7 +52,7 @@ test('a number-like value for a string key stays the string written', () => {
 test('an override must name an existing key (did-you-mean) and keep its type', () => {
   assert.deepEqual(errorsOf(spec(), ['stages.stage2.stpes=10', 'stages.stage1.steps=ten', 'stages.stage1.tags=x', 'stages.stage1.extra=1', 'nokey']), [
     'override nokey: expected key=value (or +key=value to add a key, key=a,b,c to sweep)',
-    'override stages.stage2.stpes=10: stages.stage2.stpes: no key "stages.stage2.stpes" in the spec; did you mean "stages.stage2.steps"?',
+    'override stages.stage2.stpes=10: stages.stage2.stpes: no key "stages.stage2.stpes" in the spec (did you mean "stages.stage2.steps"?)',
     'override stages.stage1.steps=ten: stages.stage1.steps: expected a number like the current value 10, got "ten"',
     'override stages.stage1.tags=x: stages.stage1.tags: expected a list like the current one, got "x"',
     'override stages.stage1.extra=1: stages.stage1.extra: no key "stages.stage1.extra" in the spec; to add it, write +stages.stage1.extra=...',
@@ -109,7 +109,7 @@ test('sweep block values are checked like overrides, at their own positions; an 
   const file = spec('sweep:\n  stages.stage1.stepz: [1, 2]\n  stages.stage1.steps: [1, two]\n');
   const errors = errorsOf(file, []);
   assert.equal(errors.length, 2);
-  assert.match(errors[0], /ov\.yaml:9:3: stages\.stage1\.stepz: no key "stages\.stage1\.stepz" in the spec; did you mean "stages\.stage1\.steps"\?$/);
+  assert.match(errors[0], /ov\.yaml:9:3: stages\.stage1\.stepz: no key "stages\.stage1\.stepz" in the spec \(did you mean "stages\.stage1\.steps"\?\)$/);
   assert.match(errors[1], /ov\.yaml:10:28: stages\.stage1\.steps: expected a number like the current value 10, got "two"$/);
 });
 

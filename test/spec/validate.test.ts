@@ -31,10 +31,10 @@ test('every issue is worded from the schema and positioned through the source ma
   assert.deepEqual(r.ok ? [] : r.issues.map(formatIssue), [
     'x.yaml:4:3: stages.a.steps: expected a positive integer, got "ten"',
     'x.yaml:5:5: stages.a.lr: expected a number >= 0 and <= 1, got 2',
-    'x.yaml:4:3: stages.a.mode: expected one of "causal", "bidirectional", got "casual"; did you mean "causal"?',
+    'x.yaml:4:3: stages.a.mode: expected one of "causal", "bidirectional", got "casual" (did you mean "causal"?)',
     'x.yaml:4:3: stages.a.tasks: expected a non-empty list, got an empty list',
     'x.yaml:4:3: stages.a.note: expected a short note, got 5',
-    'x.yaml:6:5: stages.a.stpes: unknown key "stpes"; did you mean "steps"?',
+    'x.yaml:6:5: stages.a.stpes: unknown key "stpes" (did you mean "steps"?)',
   ]);
 });
 

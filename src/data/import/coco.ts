@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { userError } from '../../util/errors.ts';
-import { parseWith, readJsonFile } from '../json.ts';
+import { readJsonFile } from '../../util/json-file.ts';
+import { parseWith } from '../json.ts';
 import type { Row } from '../schema.ts';
 import { BadRows, validElements } from './bad-rows.ts';
 import { checkedRows, writeImport, type ImportCommon, type ImportReport } from './common.ts';

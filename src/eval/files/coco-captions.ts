@@ -4,7 +4,8 @@
 
 import { userError } from '../../util/errors.ts';
 import type { ImageId } from '../caption-metrics.ts';
-import { arrayField, expected, idAt, isRecord, listIds, readJsonFile, recordAt, stringAt } from './json.ts';
+import { readJsonFile } from '../../util/json-file.ts';
+import { arrayField, expected, idAt, isRecord, listIds, recordAt, stringAt } from './json.ts';
 import { loadResults } from './results.ts';
 
 const ANNOTATION_FORMAT = 'COCO caption annotations';

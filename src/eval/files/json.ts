@@ -1,33 +1,9 @@
-// Reading the JSON files users hand to `vadapter eval`, with errors that name the file, the
-// line and column of a syntax error, or the path of the entry that is wrong and what was expected.
+// Checking the JSON files users hand to `vadapter eval` (read with util/json-file.ts), with errors
+// that name the file, the path of the entry that is wrong and what was expected.
 
-import { readFileSync } from 'node:fs';
 import { userError, type UserError } from '../../util/errors.ts';
 
 export type JsonPath = (string | number)[];
-
-/** Parse a JSON file; a syntax error reports its line and column. */
-export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw userError('file_unreadable', `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    const offset = /position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? text.length : undefined);
-    const where = offset === undefined ? {} : lineAndColumn(text, Number(offset));
-    throw userError('invalid_json', `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, { file, ...where });
-  }
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, col: before[before.length - 1].length + 1 };
-}
 
 /** A short description of a JSON value for error messages: `number 3`, `string "x"`, `array`, `null`. */
 function describe(value: unknown): string {

@@ -3,7 +3,8 @@
 
 import { basename } from 'node:path';
 import { userError } from '../../util/errors.ts';
-import { expected, idAt, listIds, readJsonFile, recordAt, stringAt } from './json.ts';
+import { readJsonFile } from '../../util/json-file.ts';
+import { expected, idAt, listIds, recordAt, stringAt } from './json.ts';
 
 export interface ResultsFormat {
   idKey: string; // "image_id" | "question_id"

@@ -6,7 +6,8 @@
 import { basename } from 'node:path';
 import { userError } from '../../util/errors.ts';
 import type { QuestionId, VqaItem } from '../vqa/accuracy.ts';
-import { arrayField, expected, idAt, readJsonFile, recordAt, stringAt } from './json.ts';
+import { readJsonFile } from '../../util/json-file.ts';
+import { arrayField, expected, idAt, recordAt, stringAt } from './json.ts';
 import { loadResults } from './results.ts';
 
 export interface VqaFiles {

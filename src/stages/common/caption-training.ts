@@ -9,7 +9,7 @@ import { openFrameBatches } from './batch-sources.ts';
 import { experimentTokenizer, framesPerExample, trainSources } from './experiment-data.ts';
 import { captionBatch, type FramesHost } from './model-batches.ts';
 import { runTraining } from './run-training.ts';
-import type { ComponentSource } from './train-checkpoint.ts';
+import type { ComponentSource } from '../../ckpt/layout.ts';
 import { loopConfigOf, type trainingShape } from './training-options.ts';
 import { frameValidationSets, validationMeasure } from './validation.ts';
 import { checkVocab } from '../pretrain-lm.ts';

@@ -3,7 +3,7 @@
 // the spec is placed (models/config.ts) where it is written, so that a bad field is reported there.
 import { z } from 'zod';
 import { placeComponent, type ComponentSpec } from '../../models/config.ts';
-import { didYouMean, userError } from '../../util/errors.ts';
+import { unknownNameMessage, userError } from '../../util/errors.ts';
 import type { StageExperiment } from '../types.ts';
 
 export const componentRefSchema = z.union([z.string().min(1), z.looseObject({ preset: z.string().min(1).optional() })]);
@@ -19,10 +19,5 @@ export function componentSpec(ref: ComponentRef, experiment: StageExperiment, pa
   const found = experiment.models[ref];
   if (found) return placeComponent(found, ['models', ref]);
   const known = Object.keys(experiment.models);
-  const hint = didYouMean(ref, known);
-  throw userError(
-    'unknown_model',
-    `no model "${ref}" in models:${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${known.join(', ') || 'none'}`,
-    { path },
-  );
+  throw userError('unknown_model', unknownNameMessage(`no model "${ref}" in models:`, ref, known, { label: 'defined' }), { path });
 }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { sha256Hex } from '../../util/hash.ts';
 import { loadTokenizer, type TextTokenizer } from '../../data/tokenizer.ts';
 import type { MixtureOptions } from '../../data/mixture.ts';
-import { didYouMean, userError } from '../../util/errors.ts';
+import { unknownNameMessage, userError } from '../../util/errors.ts';
 import { unknownName } from '../../data/names.ts';
 import type { StageExperiment } from '../types.ts';
 
@@ -58,6 +58,5 @@ export function evalSetDir(experiment: StageExperiment, name: string, path: (str
   const sets = experiment.data.eval ?? {};
   const dir = sets[name];
   if (dir) return resolve(dir);
-  const hint = didYouMean(name, Object.keys(sets));
-  throw userError('unknown_eval_set', `no eval set "${name}" in data.eval${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${Object.keys(sets).join(', ') || 'none'}`, { path });
+  throw userError('unknown_eval_set', unknownNameMessage(`no eval set "${name}" in data.eval`, name, Object.keys(sets), { label: 'defined' }), { path });
 }

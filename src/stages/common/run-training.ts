@@ -9,7 +9,8 @@ import { TrainLoop, type BatchSize, type LoopConfig, type PeriodicMeasure } from
 import { restoreLoop, snapshotLoop, toHost, type HostTensor } from '../../train/snapshot.ts';
 import type { StageContext } from '../types.ts';
 import type { BatchSource } from './batch-sources.ts';
-import { checkpointFiles, readTrainCheckpoint, type ComponentSource } from './train-checkpoint.ts';
+import type { ComponentSource } from '../../ckpt/layout.ts';
+import { checkpointFiles, readTrainCheckpoint } from './train-checkpoint.ts';
 
 /** What the driver reads of an assembly (its loss comes through `job.loss`). */
 type AssemblyParts = Pick<Assembly, 'configs' | 'params' | 'components' | 'trainable'>;

@@ -7,7 +7,7 @@
 // write to a target whose path contains <text> fail as a full disk does: half of the bytes, then ENOSPC.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError, userError } from '../util/errors.ts';
+import { UserError, userError } from './errors.ts';
 
 /** Called before each write(2) of a file being written atomically; true makes that write fail with ENOSPC. */
 export type WriteFault = (target: string) => boolean;
