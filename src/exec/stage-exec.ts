@@ -1,10 +1,12 @@
 // `vadapter stage exec`: run one stage of a recorded run, in its own process. The local executor
 // spawns it; a cluster executor would submit the same command. It reads everything it needs from
-// the tracking database (the trial's resolved spec, the stage row, the run's plugins), holds the
+// the tracking database (the trial's resolved spec, the stage row, the run's plugins, and the stage
+// config as the plan parsed and recorded it with the output: it is not parsed again), holds the
 // output's store lock, resumes from the newest intact checkpoint, and records what happens.
 import { hostname } from 'node:os';
 import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FingerprintInputs } from '../graph/fingerprint.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import type { AnyStageKind, StageExperiment } from '../stages/types.ts';
 import { openDb, nowIso, type Db } from '../track/db.ts';
@@ -59,12 +61,12 @@ async function load(args: StageExecArgs): Promise<Loaded> {
   const registry = await loadKinds(run.plugins, [stage.kind]);
   const kind = registry.get(stage.kind);
   const spec = trial.spec as ExperimentSpec;
-  const { kind: _kind, ...own } = spec.stages[stage.name];
+  const planned = getOutput(db, stage.fingerprint)!.inputs as FingerprintInputs; // recorded with the stage row
   const backend = args.backend ?? (spec.backend !== 'auto' ? spec.backend : (process.env.VADAPTER_BACKEND || 'auto'));
   const experiment: StageExperiment = {
     name: spec.name, seed: spec.seed, backend: backend as StageExperiment['backend'], data: spec.data, models: spec.models, trial: { index: trial.trial, label: trial.label },
   };
-  return { db, stage, kind, config: kind.configSchema.parse(own), experiment };
+  return { db, stage, kind, config: planned.config, experiment };
 }
 
 async function runLocked(l: Loaded, root: string, outDir: string, signal: AbortSignal, send: (m: ChildMessage) => void, log: (line: string) => void): Promise<StageOutcome> {

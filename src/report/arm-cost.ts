@@ -1,53 +1,45 @@
-// An arm's cost (flops.ts): examples per step (batch size x accumulation, from the trial's stage
-// block) and, from the model its checkpoint records (`model.safetensors` metadata: `vadapter.assembly`
-// and `vadapter.config`), trainable parameters and forward FLOPs per example (models/summary.ts).
+// An arm's cost (flops.ts): examples per step and caption tokens per example, from the stage config
+// its output recorded at plan time (parsed by the kind's schema; stages/common/training-options.ts
+// derives the numbers), and, from the model its checkpoint records (ckpt/layout.ts), trainable
+// parameters and forward FLOPs per example (models/summary.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointConfigs } from '../ckpt/layout.ts';
+import { MODEL_FILE, readModelMeta } from '../ckpt/layout.ts';
 import { readSafetensorsHeader } from '../ckpt/safetensors.ts';
+import type { FingerprintInputs } from '../graph/fingerprint.ts';
 import { ASSEMBLY_KINDS, type AssemblyConfigs } from '../models/assembly_config.ts';
 import { DEFAULT_SHAPE, summarizeAssembly } from '../models/summary.ts';
 import type { ExampleShape } from '../models/cost.ts';
+import { recordedTrainingWork, type TrainingWork } from '../stages/common/training-options.ts';
 import { latestCheckpoint } from '../track/checkpoints.ts';
 import type { Db } from '../track/db.ts';
-import { loopSchema } from '../train/loop.ts';
+import { getOutput } from '../track/outputs.ts';
 import { UserError } from '../util/errors.ts';
 import type { ArmCost } from './flops.ts';
 import type { Arm, ArmMember } from './select.ts';
 import { valueAt } from './spec-values.ts';
 
-/** The file of a training checkpoint that holds the model and its configs (stages/common/train-checkpoint.ts). */
-const MODEL_FILE = 'model.safetensors';
-const ASSEMBLY_KEY = 'vadapter.assembly';
-
 export function armCost(db: Db, root: string, arm: Arm): ArmCost {
   const first = arm.members[0];
+  const work = recordedWork(db, first.fingerprint);
   const model = arm.members.map((m) => checkpointModel(db, root, m.fingerprint)).find((c) => c !== null) ?? null;
-  const summary = model ? summarizeAssembly(model, exampleShape(first, arm.stage)) : null;
-  return { examplesPerStep: examplesPerStep(first, arm.stage), trainableParams: summary?.trainable ?? null, forwardFlopsPerExample: summary?.flopsPerExample ?? null };
+  const summary = model ? summarizeAssembly(model, exampleShape(first, work)) : null;
+  return { examplesPerStep: work?.examplesPerStep ?? null, trainableParams: summary?.trainable ?? null, forwardFlopsPerExample: summary?.flopsPerExample ?? null };
 }
 
-function stageBlock(m: ArmMember, stage: string): Record<string, unknown> {
-  const block = valueAt(m.spec, `stages.${stage}`);
-  return block !== null && typeof block === 'object' ? (block as Record<string, unknown>) : {};
+/** What one update of the output's stage consumes, from the config recorded when it was planned; null for a stage that does not train. */
+function recordedWork(db: Db, fingerprint: string): TrainingWork | null {
+  const inputs = getOutput(db, fingerprint)?.inputs as FingerprintInputs | undefined;
+  return recordedTrainingWork(inputs?.config);
 }
 
-function examplesPerStep(m: ArmMember, stage: string): number | null {
-  const block = stageBlock(m, stage);
-  if (block.steps === undefined) return null;
-  const batch = loopSchema.shape.batchSize.safeParse(block.batchSize);
-  const accumulate = loopSchema.shape.accumulate.safeParse(block.accumulate);
-  return batch.success && accumulate.success ? batch.data * accumulate.data : null;
-}
-
-/** Frames from data.frames, caption tokens from the stage's maxTokens (+ end of sequence), the rest as `vadapter model summary`. */
-function exampleShape(m: ArmMember, stage: string): ExampleShape {
+/** Frames from data.frames, caption tokens as the stage trained on them, the rest as `vadapter model summary`. */
+function exampleShape(m: ArmMember, work: TrainingWork | null): ExampleShape {
   const frames = valueAt(m.spec, 'data.frames');
-  const maxTokens = stageBlock(m, stage).maxTokens;
   return {
     ...DEFAULT_SHAPE,
     frames: typeof frames === 'number' ? frames : DEFAULT_SHAPE.frames,
-    captionTokens: typeof maxTokens === 'number' ? maxTokens + 1 : DEFAULT_SHAPE.captionTokens,
+    captionTokens: work?.tokensPerExample ?? DEFAULT_SHAPE.captionTokens,
   };
 }
 
@@ -57,10 +49,8 @@ function checkpointModel(db: Db, root: string, fingerprint: string): AssemblyCon
   const file = ckpt ? join(root, ckpt.path, MODEL_FILE) : null;
   if (!file || !existsSync(file)) return null;
   try {
-    const { metadata } = readSafetensorsHeader(file);
-    const kind = metadata[ASSEMBLY_KEY];
-    if (!(ASSEMBLY_KINDS as readonly string[]).includes(kind)) return null;
-    return { kind, ...checkpointConfigs(metadata) } as AssemblyConfigs;
+    const { configs } = readModelMeta(readSafetensorsHeader(file).metadata, file);
+    return (ASSEMBLY_KINDS as readonly string[]).includes(configs.kind) ? configs : null;
   } catch (err) {
     if (err instanceof UserError) return null; // corrupt or unreadable: the cost shows as n/a
     throw err;

@@ -12,7 +12,7 @@ import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
-import { trainingKind, withAssembly } from './common/training-kind.ts';
+import { trainingKind } from './common/training-kind.ts';
 import type { StageContext, StageExperiment, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -54,14 +54,11 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
     decoderMask: config.decoderMask,
     visualNorm: config.visualNorm,
   }, []);
-  await withAssembly(configs, seed, async (assembly) => {
-    const sources = {
-      vit: loadFromUpstream(assembly, vision, 'vit'),
-      llm: loadFromUpstream(assembly, llm, 'llm', 'lm'),
-      ...(adapter ? { tlm: loadFromUpstream(assembly, adapter, 'tlm', tlmFrom) } : {}),
-    };
-    await trainOnCaptions(ctx, assembly, sources, seed);
-  });
+  await trainOnCaptions(ctx, seed, configs, (assembly) => ({
+    vit: loadFromUpstream(assembly, vision, 'vit'),
+    llm: loadFromUpstream(assembly, llm, 'llm', 'lm'),
+    ...(adapter ? { tlm: loadFromUpstream(assembly, adapter, 'tlm', tlmFrom) } : {}),
+  }));
 }
 
 export const alignAdapter = trainingKind<Config>({

@@ -9,7 +9,7 @@ import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
-import { trainingKind, withAssembly } from './common/training-kind.ts';
+import { trainingKind } from './common/training-kind.ts';
 import type { StageContext, StageExperiment, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -40,10 +40,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
     pooler: specs.pooler,
     decoderMask: config.decoderMask,
   }, []);
-  await withAssembly(configs, seed, async (assembly) => {
-    const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), ...(decoder ? { tlm: loadFromUpstream(assembly, decoder, 'tlm', 'lm') } : {}) };
-    await trainOnCaptions(ctx, assembly, sources, seed);
-  });
+  await trainOnCaptions(ctx, seed, configs, (assembly) => ({ vit: loadFromUpstream(assembly, vision, 'vit'), ...(decoder ? { tlm: loadFromUpstream(assembly, decoder, 'tlm', 'lm') } : {}) }));
 }
 
 export const alignDecoder = trainingKind<Config>({

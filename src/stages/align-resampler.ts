@@ -7,7 +7,7 @@ import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
-import { trainingKind, withAssembly } from './common/training-kind.ts';
+import { trainingKind } from './common/training-kind.ts';
 import type { StageContext, UpstreamRef } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -28,10 +28,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
     decoderMask: config.decoderMask,
     visualNorm: config.visualNorm,
   }, []);
-  await withAssembly(configs, seed, async (assembly) => {
-    const sources = { vit: loadFromUpstream(assembly, vision, 'vit'), llm: loadFromUpstream(assembly, llm, 'llm', 'lm') };
-    await trainOnCaptions(ctx, assembly, sources, seed);
-  });
+  await trainOnCaptions(ctx, seed, configs, (assembly) => ({ vit: loadFromUpstream(assembly, vision, 'vit'), llm: loadFromUpstream(assembly, llm, 'llm', 'lm') }));
 }
 
 export const alignResampler = trainingKind<Config>({

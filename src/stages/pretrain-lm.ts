@@ -3,18 +3,14 @@
 // `corpus` mixing them with text-only datasets (data.text, e.g. the synthetic scene documents).
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
-import type { TextTokenizer } from '../data/tokenizer.ts';
-import { userError } from '../util/errors.ts';
-import { Rng, hashString } from '../util/rng.ts';
-import { openTextBatches, type TextBatch } from './common/batch-sources.ts';
+import { hashString } from '../util/rng.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
-import { corpusSources, experimentTokenizer } from './common/experiment-data.ts';
+import { corpusSources } from './common/experiment-data.ts';
 import { lmBatch } from './common/model-batches.ts';
-import { runTraining } from './common/run-training.ts';
 import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
-import { trainingKind, withAssembly } from './common/training-kind.ts';
-import { loopConfigOf, trainingShape } from './common/training-options.ts';
-import { textValidationSets, validationMeasure } from './common/validation.ts';
+import { trainingKind } from './common/training-kind.ts';
+import { trainingShape } from './common/training-options.ts';
+import { textFamily, trainByRecipe } from './common/training-recipe.ts';
 import type { StageContext, StageExperiment } from './types.ts';
 
 const configSchema = z.strictObject({
@@ -34,30 +30,14 @@ function assemblyConfigs(config: Config, experiment: StageExperiment) {
   return resolveAssembly('lm', { lm: componentSpec(config.model, experiment, ['model']) }, ['model']) as ConfigsOf<'lm'>;
 }
 
-/** The LM's vocabulary must hold every id the tokenizer produces. */
-export function checkVocab(vocab: number, tok: TextTokenizer, path: (string | number)[]): void {
-  if (vocab < tok.vocabSize) throw userError('vocab_too_small', `the model's vocab ${vocab} is smaller than the tokenizer's ${tok.vocabSize} tokens`, { path });
-}
-
 async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  const configs = assemblyConfigs(config, experiment);
-  const tokenizer = experimentTokenizer(experiment);
-  checkVocab(configs.lm.vocab, tokenizer, ['model', 'vocab']);
-  const enc = { tokenizer, maxTokens: config.maxTokens };
-  const validation = await textValidationSets(experiment, config.validation, config.batchSize);
   const repeats = (texts: string[]) => texts.map((t) => hashString(`${seed}:${t}`) / 2 ** 32 < config.repeatRate);
-  await withAssembly(configs, seed, async (assembly) => {
-    const heldOut = (b: TextBatch) => assembly.loss(lmBatch(b.texts, enc));
-    await runTraining(ctx, {
-      assembly,
-      sources: {},
-      loop: loopConfigOf(config),
-      openBatches: (position) => openTextBatches({ ...corpusSources(experiment, config.corpus, ['corpus']), seed: Rng.derive(seed, 'data').seed(), batchSize: config.batchSize, position }),
-      loss: (b) => assembly.loss(lmBatch(b.texts, enc, repeats(b.texts))),
-      size: (b) => ({ examples: b.texts.length, tokens: b.texts.length * (config.maxTokens + 1) }),
-      periodic: [validationMeasure(config.validateEvery, validation, heldOut, (b) => b.texts.length)],
-    });
+  await trainByRecipe(ctx, seed, {
+    configs: assemblyConfigs(config, experiment),
+    vocabPath: ['model', 'vocab'],
+    batches: textFamily(experiment, corpusSources(experiment, config.corpus, ['corpus'])),
+    loss: (assembly, b, text, heldOut) => assembly.loss(lmBatch(b.texts, text, heldOut ? [] : repeats(b.texts))), // repeats in training only
   });
 }
 

@@ -3,12 +3,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { writeSafetensors } from '../../src/ckpt/safetensors.ts';
 import { configMetadata } from '../../src/ckpt/layout.ts';
 import { resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly_config.ts';
 import { recordCheckpoint } from '../../src/track/checkpoints.ts';
 import { openDb, type Db } from '../../src/track/db.ts';
 import { writeMetrics } from '../../src/track/metrics.ts';
+import { trainingShape } from '../../src/stages/common/training-options.ts';
+import { ensureOutput } from '../../src/track/outputs.ts';
 import { createRun } from '../../src/track/runs.ts';
 import { insertStages } from '../../src/track/stages.ts';
 
@@ -28,10 +31,22 @@ export function addRun(db: Db, o: { id: string; experiment: string; startedAt: s
   createRun(db, { id: o.id, experiment: o.experiment, specPath: `${o.experiment}.yaml`, overrides: o.overrides ?? [], plugins: [], codeVersion: 'c', gitCommit: null, gitDirty: null, versions: {}, jobs: 1 },
     o.trials.map((t, trial) => ({ trial, label: Object.entries(t.assignments).map(([k, v]) => `${k}=${v}`).join(' '), assignments: t.assignments, spec: t.spec })));
   db.prepare('UPDATE runs SET started_at = ? WHERE id = ?').run(o.startedAt, o.id);
+  for (const [trial, t] of o.trials.entries()) {
+    for (const [name, kind] of Object.entries(t.stages)) {
+      ensureOutput(db, { fingerprint: fingerprint(o.id, trial, name), kind, inputs: { kind, config: plannedConfig(t.spec, name) }, totalSteps: 40 });
+    }
+  }
   insertStages(db, o.id, o.trials.flatMap((t, trial) => Object.entries(t.stages).map(([name, kind]) => ({
     trial, name, kind, fingerprint: fingerprint(o.id, trial, name), action: 'run' as const, reason: 'new', cachedFrom: null, resumedFromStep: null,
     dependsOn: [], upstream: {}, status: 'done' as const, totalSteps: 40, logPath: null,
   }))));
+}
+
+/** A stage block as the plan records its parsed config with the output: here only its training keys, with their defaults (what the report reads). */
+function plannedConfig(spec: Record<string, unknown>, stage: string): unknown {
+  const { kind: _kind, ...own } = (spec.stages as Record<string, Record<string, unknown>>)[stage];
+  const training = z.object(trainingShape).safeParse(own);
+  return training.success ? training.data : own;
 }
 
 export function fingerprint(run: string, trial: number, stage: string): string {

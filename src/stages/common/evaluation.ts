@@ -22,11 +22,12 @@ import { answerSpread, captionSpread, type AnswerCount } from '../../eval/output
 import { vqaAccuracy } from '../../eval/vqa/accuracy.ts';
 import { blindAccuracy } from '../../eval/vqa/blind-prior.ts';
 import type { AssemblyConfigs } from '../../models/assembly_config.ts';
-import { decoderOf, type VlmConfigs } from '../../models/vlm.ts';
+import type { VlmConfigs } from '../../models/vlm.ts';
 import type { Params } from '../../models/params.ts';
 import { userError } from '../../util/errors.ts';
 import type { StageExperiment } from '../types.ts';
 import { evalSetDir } from './experiment-data.ts';
+import { checkVocab } from './vocab.ts';
 import { DEFAULT_ANSWER_STOP, DEFAULT_PROMPTS, DEFAULT_SHOT, evalPromptBatch, isQaTask, qaPromptText, templateIssue, type EvalTask, type QaShot } from './eval-prompts.ts';
 
 /** One task on one eval set: `set` is its name under data.eval, `dir` its directory, `verify` the experiment's data.verify. */
@@ -136,11 +137,6 @@ function templateOf(o: EvaluationOptions, task: EvalTask): string {
 function checkTemplate(task: EvalTask, template: string): void {
   const issue = templateIssue(task, template);
   if (issue) throw userError('bad_prompt', issue, { path: ['prompts', task] });
-}
-
-function checkVocab(c: VlmConfigs, tok: TextTokenizer): void {
-  const { component, config } = decoderOf(c);
-  if (config.vocab < tok.vocabSize) throw userError('vocab_too_small', `the ${component}'s vocab ${config.vocab} is smaller than the tokenizer's ${tok.vocabSize} tokens`);
 }
 
 /** Generate a text for every example, in order, `promptOf` giving each its prompt text. */

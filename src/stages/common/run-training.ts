@@ -1,7 +1,7 @@
-// The one driver every training stage kind uses: resume from the stage's last checkpoint if there
-// is one, train with the loop's phases, hand metrics/progress to the runner, and checkpoint the
-// owned parameters, optimizer moments and data position. A kind supplies only what differs: its
-// assembly, its batch source and how a host batch becomes the assembly's loss.
+// Resume, train, checkpoint: the mechanism under the training recipe (training-recipe.ts). Resume
+// from the stage's last checkpoint if there is one, train with the loop's phases, hand
+// metrics/progress to the runner, and checkpoint the owned parameters, optimizer moments and data
+// position. The recipe supplies the job: the assembly, its batch source and its loss.
 import * as tf from '@tensorflow/tfjs-core';
 import { FROZEN_COMPONENTS, type Assembly } from '../../models/assembly.ts';
 import type { MixturePosition } from '../../data/mixture.ts';

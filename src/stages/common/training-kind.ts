@@ -1,10 +1,7 @@
 // What every training stage kind shares beside its own schema, references and model: its seed (its
 // own `seed:` key, else the experiment's), its length, how its checkpoints rank, the tensor backend
-// set up before it trains, and the lifetime of the assembly it builds.
+// set up before it trains. How it trains is its recipe (training-recipe.ts).
 import { initBackend } from '../../backend/index.ts';
-import { buildAssembly, type Assembly } from '../../models/assembly.ts';
-import type { AssemblyConfigs } from '../../models/assembly_config.ts';
-import { Rng } from '../../util/rng.ts';
 import type { StageContext, StageKind } from '../types.ts';
 import { trainingSeed } from './training-options.ts';
 
@@ -29,14 +26,4 @@ export function trainingKind<C extends TrainingConfig>({ train, ...parts }: Kind
       await train(ctx, trainingSeed(ctx.config, ctx.experiment));
     },
   };
-}
-
-/** Build a freshly initialised assembly, hand it to `body`, and release its tensors afterwards. */
-export async function withAssembly<K extends AssemblyConfigs>(configs: K, seed: number, body: (assembly: Assembly<K['kind']>) => Promise<void>): Promise<void> {
-  const assembly = buildAssembly(configs, Rng.derive(seed, 'init').seed()) as Assembly<K['kind']>;
-  try {
-    await body(assembly);
-  } finally {
-    assembly.dispose();
-  }
 }

@@ -1,5 +1,7 @@
 // The keys every training stage takes beside its own: the loop's (steps, batch, schedule,
-// optimizer, clipping, cadence), the caption length and the held-out validation.
+// optimizer, clipping, cadence), the caption length and the held-out validation. The parsed config
+// is itself the loop's config (a superset of LoopConfig), and what one update consumes is derived
+// from it here alone: by the training recipe, and by report/ from the config recorded at plan time.
 import { z } from 'zod';
 import { loopSchema } from '../../train/loop.ts';
 
@@ -19,10 +21,24 @@ export const trainingShape = {
   validation: validationSchema,
 };
 
-/** The loop's part of a stage config. */
-export function loopConfigOf(config: z.output<z.ZodObject<typeof trainingShape>>) {
-  const keys = Object.keys(loopSchema.shape) as (keyof typeof loopSchema.shape)[];
-  return loopSchema.parse(Object.fromEntries(keys.map((k) => [k, config[k]])));
+/** The training keys of a parsed stage config. */
+export type TrainingConfig = z.output<z.ZodObject<typeof trainingShape>>;
+
+/** What one update consumes: examples (micro-batch x accumulation) and text tokens per example (the caption, then end-of-sequence). */
+export interface TrainingWork {
+  examplesPerStep: number;
+  tokensPerExample: number;
+}
+
+export function trainingWork(config: Pick<TrainingConfig, 'batchSize' | 'accumulate' | 'maxTokens'>): TrainingWork {
+  return { examplesPerStep: config.batchSize * config.accumulate, tokensPerExample: config.maxTokens + 1 };
+}
+
+/** The work of a recorded parsed config (outputs.inputs.config) if it is a training stage's, else null. */
+export function recordedTrainingWork(config: unknown): TrainingWork | null {
+  const c = (config ?? {}) as Partial<Record<'steps' | 'batchSize' | 'accumulate' | 'maxTokens', unknown>>;
+  const numbers = [c.steps, c.batchSize, c.accumulate, c.maxTokens].every((v) => typeof v === 'number');
+  return numbers ? trainingWork(c as Pick<TrainingConfig, 'batchSize' | 'accumulate' | 'maxTokens'>) : null;
 }
 
 /** A training stage's seed (StageKind.seed): its own `seed:` key, else the experiment's. */
