@@ -1,8 +1,8 @@
 // One trial's stages as a graph: each stage block validated by its kind's schema (positions from
 // the spec's source map), models checked against their presets, the files the spec names checked
 // (spec-files.ts), references resolved to stage names, dangling references (once each, at the
-// referencing key) and cycles reported with the stages they involve, and the stages put in
-// dependency order.
+// referencing key) and cycles reported with the stages they involve, the stages put in dependency
+// order, and each reference checked against what its kind declares it expects (references.ts).
 import { UserError, didYouMeanHint, type Issue } from '../util/errors.ts';
 import type { SpecTrial } from '../spec/load.ts';
 import type { DocPath } from '../spec/source-map.ts';
@@ -10,9 +10,9 @@ import { unknownName } from '../data/names.ts';
 import { componentIssues } from '../models/config.ts';
 import { findPreset } from '../models/presets.ts';
 import { checkAt, positionIssues } from '../spec/validate.ts';
-import { parseDottedPath } from '../spec/values.ts';
 import type { StageKindRegistry } from '../stages/registry.ts';
 import type { AnyStageKind, StageExperiment, StageReferences } from '../stages/types.ts';
+import { edgesOf, productIssues, referencesOf } from './references.ts';
 import { specFileIssues } from './spec-files.ts';
 import { topoOrder } from './topo.ts';
 
@@ -51,6 +51,8 @@ export function buildStageGraph(trial: SpecTrial, registry: StageKindRegistry): 
   if (issues.length > 0) throw new UserError(issues);
   const sorted = topoOrder([...nodes.keys()], (n) => nodes.get(n)!.edges.map((e) => e.stage));
   if (!sorted.ok) throw new UserError(cycleIssue(sorted.cycle, nodes, trial));
+  const wrong = productIssues(nodes, trial);
+  if (wrong.length > 0) throw new UserError(wrong);
   return { trial, experiment: experimentOf(trial), nodes, order: sorted.order };
 }
 
@@ -107,16 +109,8 @@ function buildNode(name: string, block: { kind: string }, trial: SpecTrial, regi
     issues.push(...checked.issues);
     return undefined;
   }
-  const references = kind.references(checked.value);
+  const references = referencesOf(kind, checked.value);
   return { name, kind, config: checked.value, references, edges: edgesOf(name, references) };
-}
-
-function edgesOf(name: string, references: StageReferences): StageEdge[] {
-  return Object.entries(references).flatMap(([role, target]) => {
-    const base = ['stages', name, ...parseDottedPath(role)];
-    if (Array.isArray(target)) return target.map((stage, i) => ({ role: `${role}.${i}`, stage, path: [...base, i] }));
-    return [{ role, stage: target, path: base }];
-  });
 }
 
 /** References to names that are not stages of the spec (a stage whose block has errors is still a stage). */

@@ -6,14 +6,13 @@
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly_config.ts';
 import { presetNames } from '../models/presets.ts';
-import { userError } from '../util/errors.ts';
-import { alignmentDatasets, alignmentShape, frozenLlmShape } from './common/alignment-options.ts';
+import { alignmentDatasets, alignmentReferences, alignmentShape, frozenLlmReferences, frozenLlmShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
 import { trainingKind } from './common/training-kind.ts';
-import type { StageContext, StageExperiment, UpstreamRef } from './types.ts';
+import type { StageContext, StageExperiment } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
@@ -25,7 +24,10 @@ const configSchema = z.strictObject({
 });
 type Config = z.output<typeof configSchema>;
 
-/** The TLM's component name in each kind of upstream stage it can start from. */
+const references = { ...alignmentReferences, ...frozenLlmReferences, adapter: { produces: ['captioner', 'lm'], optional: true } } as const;
+type References = typeof references;
+
+/** The TLM's component name in each kind of upstream stage it can start from (those `adapter:` admits). */
 const TLM_IN: Record<string, string> = { 'align-decoder': 'tlm', 'pretrain-lm': 'lm' };
 
 /** The components this stage creates: the module in front of the TLM (a pooler when `resampler` names a pooler preset), and the TLM when it starts random. */
@@ -37,13 +39,10 @@ function ownSpecs(config: Config, experiment: StageExperiment) {
   };
 }
 
-async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
+async function train(ctx: StageContext<Config, References>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  const vision = ctx.upstream.vision as UpstreamRef;
-  const llm = ctx.upstream.llm as UpstreamRef;
-  const adapter = ctx.upstream.adapter as UpstreamRef | undefined;
+  const { vision, llm, adapter } = ctx.upstream;
   const tlmFrom = adapter ? TLM_IN[adapter.kind] : undefined;
-  if (adapter && !tlmFrom) throw userError('wrong_upstream', `adapter: "${adapter.stage}" is a ${adapter.kind} stage; expected align-decoder or pretrain-lm`, { path: ['adapter'] });
   const { tlm, ...front } = ownSpecs(config, experiment);
   const configs = resolveAssembly('vadapter', {
     vit: upstreamComponentConfig(vision, 'vit'),
@@ -61,11 +60,12 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   }));
 }
 
-export const alignAdapter = trainingKind<Config>({
+export const alignAdapter = trainingKind<Config, References>({
   kind: 'align-adapter',
   describe: 'progressive stage 2 (PaLM2-VAdapter): frozen ViT -> resampler (or pooler) -> TLM -> frozen LLM (trains it, the TLM, FCs)',
   configSchema,
-  references: (config) => ({ vision: config.vision, llm: config.llm, ...(config.adapter ? { adapter: config.adapter } : {}) }),
+  produces: ['adapter'],
+  references,
   inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
   train,

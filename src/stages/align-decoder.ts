@@ -3,14 +3,13 @@
 // language-only pretrain-lm stage (`decoder:`) or, without one, from random init (Table 3's arms).
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly_config.ts';
-import { userError } from '../util/errors.ts';
-import { alignmentDatasets, alignmentShape } from './common/alignment-options.ts';
+import { alignmentDatasets, alignmentReferences, alignmentShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
 import { trainingKind } from './common/training-kind.ts';
-import type { StageContext, StageExperiment, UpstreamRef } from './types.ts';
+import type { StageContext, StageExperiment } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
@@ -20,6 +19,9 @@ const configSchema = z.strictObject({
 });
 type Config = z.output<typeof configSchema>;
 
+const references = { ...alignmentReferences, decoder: { produces: ['lm'], optional: true } } as const;
+type References = typeof references;
+
 /** What the fingerprint needs of the components: the new pooler, and the TLM when it is not inherited. */
 function ownSpecs(config: Config, experiment: StageExperiment) {
   return {
@@ -28,11 +30,9 @@ function ownSpecs(config: Config, experiment: StageExperiment) {
   };
 }
 
-async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
+async function train(ctx: StageContext<Config, References>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  const vision = ctx.upstream.vision as UpstreamRef;
-  const decoder = ctx.upstream.decoder as UpstreamRef | undefined;
-  if (decoder && decoder.kind !== 'pretrain-lm') throw userError('wrong_upstream', `decoder: "${decoder.stage}" is a ${decoder.kind} stage; expected pretrain-lm`, { path: ['decoder'] });
+  const { vision, decoder } = ctx.upstream;
   const specs = ownSpecs(config, experiment);
   const configs = resolveAssembly('captioner', {
     vit: upstreamComponentConfig(vision, 'vit'),
@@ -43,11 +43,12 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   await trainOnCaptions(ctx, seed, configs, (assembly) => ({ vit: loadFromUpstream(assembly, vision, 'vit'), ...(decoder ? { tlm: loadFromUpstream(assembly, decoder, 'tlm', 'lm') } : {}) }));
 }
 
-export const alignDecoder = trainingKind<Config>({
+export const alignDecoder = trainingKind<Config, References>({
   kind: 'align-decoder',
   describe: 'progressive stage 1: frozen ViT -> attentional pooler -> TLM as caption decoder (trains pooler + TLM)',
   configSchema,
-  references: (config) => ({ vision: config.vision, ...(config.decoder ? { decoder: config.decoder } : {}) }),
+  produces: ['captioner'],
+  references,
   inputs: (config, experiment) => trainingInputs(experiment, ownSpecs(config, experiment)),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
   train,

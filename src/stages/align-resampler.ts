@@ -2,13 +2,13 @@
 // is the whole adapter: frozen ViT -> [FC] -> resampler -> FC -> frozen LLM.
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly_config.ts';
-import { alignmentDatasets, alignmentShape, frozenLlmShape } from './common/alignment-options.ts';
+import { alignmentDatasets, alignmentReferences, alignmentShape, frozenLlmReferences, frozenLlmShape } from './common/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
 import { trainOnCaptions } from './common/caption-training.ts';
 import { componentRefSchema, componentSpec } from './common/components.ts';
 import { trainingInputs } from './common/stage-inputs.ts';
 import { trainingKind } from './common/training-kind.ts';
-import type { StageContext, UpstreamRef } from './types.ts';
+import type { StageContext } from './types.ts';
 
 const configSchema = z.strictObject({
   ...alignmentShape,
@@ -17,10 +17,12 @@ const configSchema = z.strictObject({
 });
 type Config = z.output<typeof configSchema>;
 
-async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
+const references = { ...alignmentReferences, ...frozenLlmReferences } as const;
+type References = typeof references;
+
+async function train(ctx: StageContext<Config, References>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
-  const vision = ctx.upstream.vision as UpstreamRef;
-  const llm = ctx.upstream.llm as UpstreamRef;
+  const { vision, llm } = ctx.upstream;
   const configs = resolveAssembly('perceiver', {
     vit: upstreamComponentConfig(vision, 'vit'),
     llm: upstreamComponentConfig(llm, 'lm'),
@@ -31,11 +33,12 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
   await trainOnCaptions(ctx, seed, configs, (assembly) => ({ vit: loadFromUpstream(assembly, vision, 'vit'), llm: loadFromUpstream(assembly, llm, 'llm', 'lm') }));
 }
 
-export const alignResampler = trainingKind<Config>({
+export const alignResampler = trainingKind<Config, References>({
   kind: 'align-resampler',
   describe: 'baseline: frozen ViT -> perceiver resampler (+FC) -> frozen LLM (trains the resampler and FCs)',
   configSchema,
-  references: (config) => ({ vision: config.vision, llm: config.llm }),
+  produces: ['adapter'],
+  references,
   inputs: (config, experiment) => trainingInputs(experiment, { resampler: componentSpec(config.resampler, experiment, ['resampler']) }),
   datasets: (config, experiment) => alignmentDatasets(config, experiment),
   train,

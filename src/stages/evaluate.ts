@@ -46,6 +46,9 @@ const configSchema = z
   });
 type Config = z.output<typeof configSchema>;
 
+const references = { adapters: { produces: ['adapter', 'captioner'], list: true } } as const;
+type References = typeof references;
+
 function evalSets(config: Config, experiment: StageExperiment): EvalSetRef[] {
   return resolveEvalSets(config.tasks, config.sets, experiment, ['sets']);
 }
@@ -80,7 +83,7 @@ interface Shared {
 }
 
 /** Evaluate adapter `index` on every set. */
-async function evaluateAdapter(ctx: StageContext<Config>, ref: UpstreamRef, index: number, shared: Shared): Promise<void> {
+async function evaluateAdapter(ctx: StageContext<Config, References>, ref: UpstreamRef, index: number, shared: Shared): Promise<void> {
   const checkpoint = checkpointOf(ref, index);
   const { assembly, configs } = restoreTrainedAssembly(checkpoint.dir, storeRootOf(ref));
   try {
@@ -97,7 +100,7 @@ async function evaluateAdapter(ctx: StageContext<Config>, ref: UpstreamRef, inde
   }
 }
 
-async function run(ctx: StageContext<Config>): Promise<void> {
+async function run(ctx: StageContext<Config, References>): Promise<void> {
   const { config, experiment } = ctx;
   await initBackend(experiment.backend);
   const shared: Shared = {
@@ -116,14 +119,14 @@ async function run(ctx: StageContext<Config>): Promise<void> {
     },
   };
   if (shared.options.fewShot!.length > 0) ctx.log(`few-shot QA prefix: ${fewShotText(shared.options.fewShot!, config.shot)}`);
-  for (const [i, ref] of (ctx.upstream.adapters as UpstreamRef[]).entries()) await evaluateAdapter(ctx, ref, i, shared);
+  for (const [i, ref] of ctx.upstream.adapters.entries()) await evaluateAdapter(ctx, ref, i, shared);
 }
 
-export const evaluate: StageKind<Config> = {
+export const evaluate: StageKind<Config, References> = {
   kind: 'evaluate',
   describe: 'zero-shot captioning / VQA / video captioning / video QA of trained adapters on the eval sets (metrics, COCO/VQA result files)',
   configSchema,
-  references: (config) => ({ adapters: config.adapters }),
+  references,
   inputs: (_config, experiment) => ({ frames: framesPerExample(experiment), tokenizer: tokenizerDigest(experiment) }),
   datasets: (config, experiment) => [...evalSets(config, experiment).map((s) => s.dir), fewShotSetDir(config, experiment)].filter((d) => d !== undefined),
   totalSteps: (config) => config.adapters.length * config.tasks.length,

@@ -45,7 +45,7 @@ export const pretrainLm = trainingKind<Config>({
   kind: 'pretrain-lm',
   describe: 'train a decoder LM on text: the training captions, or a corpus with text datasets (the frozen LLM; the TLM language-only init)',
   configSchema,
-  references: () => ({}),
+  produces: ['lm'],
   inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
   datasets: (config, experiment) => [...trainingDatasets(experiment, config.validation), ...Object.values(corpusSources(experiment, config.corpus, ['corpus']).sources)],
   train,

@@ -39,7 +39,7 @@ export const pretrainVision = trainingKind<Config>({
   kind: 'pretrain-vision',
   describe: 'train a ViT contrastively against captions (CLIP-style), the frozen vision encoder of later stages',
   configSchema,
-  references: () => ({}),
+  produces: ['vision'],
   inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
   datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
   train,

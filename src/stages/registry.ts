@@ -80,10 +80,14 @@ export async function loadPlugin(path: string, registry: StageKindRegistry = sta
   if (list.length === 0 || !list.every(isStageKind)) {
     throw userError('plugin_invalid', 'a plugin must export `stageKinds` (a list of stage kinds) or a default stage kind', { file: path });
   }
+  const undeclared = list.find((k) => k.references !== undefined && (typeof k.references !== 'object' || k.references === null));
+  if (undeclared) {
+    throw userError('plugin_invalid', `stage kind "${undeclared.kind}": \`references\` must declare each config key naming a stage, e.g. { init: { produces: ['lm'], optional: true } } (docs/runner.md)`, { file: path });
+  }
   for (const kind of list) registry.register(kind, `plugin ${path}`);
 }
 
 function isStageKind(value: unknown): value is AnyStageKind {
   const k = value as Partial<AnyStageKind> | null;
-  return !!k && typeof k.kind === 'string' && typeof k.run === 'function' && typeof k.references === 'function' && typeof k.totalSteps === 'function' && !!k.configSchema;
+  return !!k && typeof k.kind === 'string' && typeof k.run === 'function' && typeof k.totalSteps === 'function' && !!k.configSchema;
 }

@@ -15,10 +15,32 @@ export interface StageExperiment {
 }
 
 /**
- * Upstream stages by role. The role is the dotted config key the reference is written under
- * (`vision`, `init.from`); a list of references (`adapters: [a, b]`) is a list.
+ * Upstream stage names by role, as the graph reads them from a stage's config. The role is the dotted
+ * config key the reference is written under (`vision`, `init.from`); a list reference is a list.
  */
 export type StageReferences = Record<string, string | string[]>;
+
+/**
+ * One config key of a kind that names another stage, and what that stage must be. `produces`: the
+ * referenced stage's kind must produce one of these (any stage without it); `optional`: the key may
+ * be left out (or null); `list`: the key holds a list of stage names (`adapters: [a, b]`).
+ */
+export interface ReferenceDecl {
+  produces?: readonly string[];
+  optional?: boolean;
+  list?: boolean;
+}
+
+/** A kind's references by role (the dotted config key): what `plan` checks and `ctx.upstream` holds. */
+export type ReferenceDecls = Record<string, ReferenceDecl>;
+
+type UpstreamOf<D extends ReferenceDecl> = (D extends { list: true } ? UpstreamRef[] : UpstreamRef) | (D extends { optional: true } ? undefined : never);
+
+/**
+ * `ctx.upstream` as a kind's declaration types it: each role an UpstreamRef, a list for a list
+ * reference, possibly undefined for an optional one. Erased (any role) for a kind of unknown declaration.
+ */
+export type Upstream<R extends ReferenceDecls> = string extends keyof R ? Record<string, UpstreamRef | UpstreamRef[] | undefined> : { [K in keyof R]: UpstreamOf<R[K]> };
 
 /** A checkpoint as recorded: a directory of files under the stage's store directory. */
 export interface CheckpointInfo {
@@ -46,7 +68,7 @@ export interface ArtifactInfo {
   bytes: number;
 }
 
-export interface StageContext<C = unknown> {
+export interface StageContext<C = unknown, R extends ReferenceDecls = ReferenceDecls> {
   stage: string; // the stage's name in the spec
   kind: string;
   config: C; // parsed by the kind's configSchema (defaults applied)
@@ -54,7 +76,7 @@ export interface StageContext<C = unknown> {
   fingerprint: string;
   outDir: string; // runs/store/<fingerprint>/: the stage may write anything here
   totalSteps: number;
-  upstream: Record<string, UpstreamRef | UpstreamRef[]>; // by role, shaped as `references` returned
+  upstream: Upstream<R>; // by role, as the kind's `references` declare them
   resume: CheckpointInfo | null; // the last checkpoint of an earlier attempt: continue from it
   metrics: { log(step: number, values: Record<string, number>): void };
   checkpoint: {
@@ -68,13 +90,22 @@ export interface StageContext<C = unknown> {
   log(line: string): void;
 }
 
-export interface StageKind<C = unknown> {
+export interface StageKind<C = unknown, R extends ReferenceDecls = ReferenceDecls> {
   kind: string;
   describe: string;
   /** The kind's own keys (every key of the stage block but `kind`); use z.strictObject so typos are errors. */
   configSchema: z.ZodType<C>;
-  /** Upstream stage names by role: the edges of the graph. */
-  references(config: C): StageReferences;
+  /**
+   * What its output offers the stages that read it (default nothing): built-in names are 'vision' (a
+   * ViT), 'lm' (a language model), 'captioner' (a stage-1 TLM with its pooler), 'adapter' (a trained
+   * adapter in front of a frozen LLM); a plugin may add its own.
+   */
+  produces?: readonly string[];
+  /**
+   * The config keys that name other stages, and what those must produce (default none): the edges of
+   * the graph, checked when it is built. Declare them `as const` so that `ctx.upstream` is typed by them.
+   */
+  references?: R;
   /**
    * The parts of the experiment the stage reads (its models' definitions, data settings); they enter
    * the fingerprint. It may validate them (e.g. resolve a model preset with its overrides): a UserError
@@ -94,7 +125,7 @@ export interface StageKind<C = unknown> {
   totalSteps(config: C): number;
   /** The metric that ranks this kind's checkpoints for retention (`best`); the runner tags them. */
   selectBy?: { metric: string; mode: 'min' | 'max' };
-  run(ctx: StageContext<C>): Promise<void>;
+  run(ctx: StageContext<C, R>): Promise<void>;
 }
 
 /** A kind whose config type is erased, as the registry holds them. */

@@ -109,6 +109,9 @@ const CASES: Case[] = [
   { kind: 'mixture weights all zero', spec: edit(['  frames: 2', '  frames: 2\n  mixture: { webli: 0 }']), expect: ['t.yaml:7:3: data.mixture: at least one dataset of data.train needs a positive weight'] },
   { kind: 'unknown dataset in the mixture', spec: edit(['  frames: 2', '  frames: 2\n  mixture: { webli: 1, wbli: 1 }']), expect: ['t.yaml:7:24: data.mixture.wbli: unknown dataset "wbli" (did you mean "webli"?); known: webli'] },
   { kind: 'unknown dataset in a corpus', spec: edit(['model: llm, steps: 10', 'model: llm, corpus: { webil: 1 }, steps: 10']), expect: ['t.yaml:15:50: stages.lm.corpus.webil: unknown dataset "webil" (did you mean "webli"?); known: webli'] },
+  { kind: 'a reference to a stage of the wrong kind', spec: edit(['vision: vision, pooler', 'vision: lm, pooler']), expect: ['t.yaml:16:34: stages.stage1.vision: "lm" is a pretrain-lm stage, which produces a language model; vision expects a stage that produces a vision encoder (pretrain-vision)'] },
+  { kind: 'stage 2 starting from a stage that has no TLM', spec: edit(['adapter: stage1', 'adapter: vision']), expect: ['t.yaml:17:59: stages.stage2.adapter: "vision" is a pretrain-vision stage, which produces a vision encoder; adapter expects a stage that produces a stage-1 captioner (align-decoder) or a language model (pretrain-lm)'] },
+  { kind: 'evaluating a stage that trained no adapter', spec: edit(['adapters: [stage2]', 'adapters: [stage2, lm]']), expect: ['t.yaml:18:46: stages.eval.adapters[1]: "lm" is a pretrain-lm stage, which produces a language model; adapters expects a stage that produces a trained adapter (align-adapter) or a stage-1 captioner (align-decoder)'] },
 ];
 
 /** A directory holding the spec (t.yaml), a valid tokenizer and dataset, then the case's files. */

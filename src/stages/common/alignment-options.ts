@@ -25,11 +25,16 @@ export const alignmentShape = {
   ...trainingShape,
 };
 
+/** The reference every alignment stage makes: the stage whose ViT is frozen here. */
+export const alignmentReferences = { vision: { produces: ['vision'] } } as const;
+
 /** Keys of the stages whose adapter feeds a frozen LLM (stage 2 and the baseline). */
 export const frozenLlmShape = {
   llm: z.string().min(1), // the pretrain-lm stage whose LM is the frozen LLM
   visualNorm: z.enum(['embedding', 'none']).default('embedding'), // visual tokens at the LLM's token-embedding scale, or as the FC gives them
 };
+
+export const frozenLlmReferences = { llm: { produces: ['lm'] } } as const;
 
 export function duringTrainingSets(e: DuringTrainingEval | undefined, experiment: StageExperiment): EvalSetRef[] {
   return e ? resolveEvalSets(e.tasks, e.sets, experiment, ['eval', 'sets']) : [];

@@ -2,7 +2,7 @@
 // own `seed:` key, else the experiment's), its length, how its checkpoints rank, the tensor backend
 // set up before it trains. How it trains is its recipe (training-recipe.ts).
 import { initBackend } from '../../backend/index.ts';
-import type { StageContext, StageKind } from '../types.ts';
+import type { ReferenceDecls, StageContext, StageKind } from '../types.ts';
 import { trainingSeed } from './training-options.ts';
 
 interface TrainingConfig {
@@ -10,12 +10,12 @@ interface TrainingConfig {
   seed?: number;
 }
 
-type KindParts<C> = Omit<StageKind<C>, 'seed' | 'totalSteps' | 'selectBy' | 'run'> & {
+type KindParts<C, R extends ReferenceDecls> = Omit<StageKind<C, R>, 'seed' | 'totalSteps' | 'selectBy' | 'run'> & {
   /** Train, given the stage's seed; the backend is ready. */
-  train(ctx: StageContext<C>, seed: number): Promise<void>;
+  train(ctx: StageContext<C, R>, seed: number): Promise<void>;
 };
 
-export function trainingKind<C extends TrainingConfig>({ train, ...parts }: KindParts<C>): StageKind<C> {
+export function trainingKind<C extends TrainingConfig, R extends ReferenceDecls = ReferenceDecls>({ train, ...parts }: KindParts<C, R>): StageKind<C, R> {
   return {
     ...parts,
     seed: trainingSeed,
