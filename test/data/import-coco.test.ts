@@ -98,7 +98,7 @@ test('bad annotations and missing files are named by their place in the JSON', a
     writeFileSync(good, JSON.stringify({ images: [{ id: 1, file_name: 'COCO_val2014_000000000001.jpg' }], annotations: [{ image_id: 1, caption: 'x' }] }));
     await assert.rejects(importCoco({ annotations: good, images: join(dir, 'nowhere'), out }), /good\.json: images\[0\]\.file_name: image file .*nowhere\/COCO_val2014_000000000001\.jpg cannot be read \(ENOENT\)/);
     writeFileSync(input.annotations, '{"images": [');
-    await assert.rejects(importCoco({ ...input, out }), /captions_val2014\.json: not valid JSON/);
+    await assert.rejects(importCoco({ ...input, out }), /captions_val2014\.json:1:13: not valid JSON/);
     writeFileSync(input.annotations, '{"images": []}');
     await assert.rejects(importCoco({ ...input, out }), /captions_val2014\.json: annotations: .*expected array/);
   } finally {
