@@ -40,7 +40,7 @@ function printHuman(s: ModelSummary): void {
 
 /** The block `models.<name>` of a spec (its first trial). */
 async function specModel(file: string, name: string): Promise<Record<string, unknown>> {
-  const { loadSpec } = await import('../spec/load.ts');
+  const { loadSpec } = await import('../config/load.ts');
   const models = loadSpec(file).trials[0].spec.models;
   const block = models[name];
   if (block) return block;

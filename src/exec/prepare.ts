@@ -7,7 +7,7 @@ import { fingerprintGraph } from '../graph/fingerprint.ts';
 import { missingFingerprint } from '../graph/missing-data.ts';
 import { planHistory } from '../graph/history.ts';
 import { planRun, type Plan, type TrialInput } from '../graph/plan.ts';
-import { loadSpec, type LoadedSpec } from '../spec/load.ts';
+import { loadSpec, type LoadedSpec } from '../config/load.ts';
 import type { Db } from '../track/db.ts';
 import { UserError, type Issue } from '../util/errors.ts';
 import { datasetFingerprint } from '../data/manifest.ts';

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FingerprintInputs } from '../graph/fingerprint.ts';
-import type { ExperimentSpec } from '../spec/schema.ts';
+import type { ExperimentSpec } from '../config/schema.ts';
 import type { AnyStageKind, StageExperiment } from '../stages/types.ts';
 import { openDb, nowIso, type Db } from '../track/db.ts';
 import { recordEdges } from '../track/lineage.ts';

@@ -5,8 +5,8 @@
 // `run` would generate, writing nothing.
 import { ensureSynthetic, planSynthetic } from '../data/synth/ensure.ts';
 import { SYNTH_SETS, type SynthSet } from '../data/synth/sets.ts';
-import type { DataBlock } from '../spec/schema.ts';
-import type { SpecTrial } from '../spec/load.ts';
+import type { DataBlock } from '../config/schema.ts';
+import type { SpecTrial } from '../config/load.ts';
 
 export type DataLog = (line: string) => void;
 

@@ -4,12 +4,12 @@
 // referencing key) and cycles reported with the stages they involve, the stages put in dependency
 // order, and each reference checked against what its kind declares it expects (references.ts).
 import { UserError, didYouMeanHint, type Issue } from '../util/errors.ts';
-import type { SpecTrial } from '../spec/load.ts';
-import type { DocPath } from '../spec/source-map.ts';
+import type { SpecTrial } from '../config/load.ts';
+import type { DocPath } from '../config/source-map.ts';
 import { unknownName } from '../data/names.ts';
 import { componentIssues } from '../models/config.ts';
 import { findPreset } from '../models/presets.ts';
-import { checkAt, positionIssues } from '../spec/validate.ts';
+import { checkAt, positionIssues } from '../config/validate.ts';
 import type { StageKindRegistry } from '../stages/registry.ts';
 import type { AnyStageKind, StageExperiment, StageReferences } from '../stages/types.ts';
 import { edgesOf, productIssues, referencesOf } from './references.ts';

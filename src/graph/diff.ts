@@ -1,7 +1,7 @@
 // Why a stage's fingerprint differs from an earlier one: the leaves of the fingerprint inputs that
 // changed, worded for people ("config.steps: 10 -> 20", "upstream vision changed").
 import { canonicalJson } from '../util/hash.ts';
-import { isMapping } from '../spec/values.ts';
+import { isMapping } from '../config/values.ts';
 import type { FingerprintInputs } from './fingerprint.ts';
 
 export interface LeafChange {

@@ -7,9 +7,9 @@
 // a file that the kind's inputs name as "missing: <path>" (the tokenizer).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SourceMap } from '../spec/source-map.ts';
-import { issueAtKey, uniqueIssues } from '../spec/validate.ts';
-import { isMapping, parseDottedPath } from '../spec/values.ts';
+import type { SourceMap } from '../config/source-map.ts';
+import { issueAtKey, uniqueIssues } from '../config/validate.ts';
+import { isMapping, parseDottedPath } from '../config/values.ts';
 import { UserError, type Issue } from '../util/errors.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import type { StageGraph, StageNode } from './build.ts';

@@ -3,9 +3,9 @@
 // one, the spec key that names it (data.train.webli, data.tokenizer, or a key of the stage's own
 // block) and where that key is written.
 import { resolve } from 'node:path';
-import type { SpecTrial } from '../spec/load.ts';
-import type { DocPath } from '../spec/source-map.ts';
-import { dottedPath, isMapping, parseDottedPath } from '../spec/values.ts';
+import type { SpecTrial } from '../config/load.ts';
+import type { DocPath } from '../config/source-map.ts';
+import { dottedPath, isMapping, parseDottedPath } from '../config/values.ts';
 import type { Issue, SourcePos } from '../util/errors.ts';
 
 export interface MissingDataset extends SourcePos {

@@ -5,7 +5,7 @@ import type { StageGraph } from './build.ts';
 import { changeDistance, explainChange } from './diff.ts';
 import type { FingerprintInputs, FingerprintedStage } from './fingerprint.ts';
 import type { MissingDataset } from './missing-data.ts';
-import { displayName } from '../spec/include.ts';
+import { displayName } from '../config/include.ts';
 
 export type PlanAction = 'run' | 'resume' | 'cached';
 

@@ -2,8 +2,8 @@
 // the graph), and the check that each referenced stage produces what the reference expects, so that
 // `stage1.vision: llm` is a spec error at its key before anything runs.
 import type { Issue } from '../util/errors.ts';
-import type { SpecTrial } from '../spec/load.ts';
-import { getAt, parseDottedPath } from '../spec/values.ts';
+import type { SpecTrial } from '../config/load.ts';
+import { getAt, parseDottedPath } from '../config/values.ts';
 import type { AnyStageKind, ReferenceDecl, StageReferences } from '../stages/types.ts';
 import type { StageEdge, StageNode } from './build.ts';
 

@@ -6,9 +6,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { readManifest } from '../data/manifest.ts';
 import { loadTokenizer } from '../data/tokenizer.ts';
-import type { SpecTrial } from '../spec/load.ts';
-import type { DocPath } from '../spec/source-map.ts';
-import { issueAtKey } from '../spec/validate.ts';
+import type { SpecTrial } from '../config/load.ts';
+import type { DocPath } from '../config/source-map.ts';
+import { issueAtKey } from '../config/validate.ts';
 import { UserError, type Issue } from '../util/errors.ts';
 
 const DATASET_BLOCKS = ['train', 'eval', 'text'] as const;

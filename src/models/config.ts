@@ -3,7 +3,7 @@
 // where the spec writes the component (`models.vit`, or a stage's inline block) when it was placed
 // with `placeComponent`, else the path the caller gives.
 import type { z } from 'zod';
-import { checkPath } from '../spec/validate.ts';
+import { checkPath } from '../config/validate.ts';
 import { UserError, type Issue } from '../util/errors.ts';
 import { lmConfigSchema } from './lm.ts';
 import { poolerConfigSchema } from './pooler.ts';

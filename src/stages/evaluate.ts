@@ -10,7 +10,7 @@ import { readEvalRows } from '../data/eval-sets.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import { isVlmConfigs } from '../eval/decode/step-model.ts';
 import { majority } from '../eval/files/write.ts';
-import { nameSchema } from '../spec/schema.ts';
+import { nameSchema } from '../config/schema.ts';
 import { userError } from '../util/errors.ts';
 import { restoreTrainedAssembly, storeRootOf } from './common/assembly-io.ts';
 import { DEFAULT_ANSWER_STOP, DEFAULT_SHOT, EVAL_TASKS, fewShotText, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';

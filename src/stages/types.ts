@@ -2,7 +2,7 @@
 // schema, which other stages it reads (graph edges), which datasets and experiment parts it
 // depends on (cache keys), and how to run. The runner names, stores and prints what `run` reports.
 import type { z } from 'zod';
-import type { ExperimentSpec } from '../spec/schema.ts';
+import type { ExperimentSpec } from '../config/schema.ts';
 
 /** What a stage sees of its experiment: one trial of the spec, resolved. */
 export interface StageExperiment {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Dataset } from '../../src/data/dataset.ts';
 import { readManifest } from '../../src/data/manifest.ts';
 import { VERIFY_CACHE_FILE, type VerifyMode } from '../../src/data/verify.ts';
-import { dataSchema } from '../../src/spec/schema.ts';
+import { dataSchema } from '../../src/config/schema.ts';
 import { tempDir, writeImageText } from './helpers.ts';
 
 async function readAll(dir: string, verify: VerifyMode): Promise<number> {

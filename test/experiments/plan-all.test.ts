@@ -11,8 +11,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planPrepared, prepareExperiment } from '../../src/exec/prepare.ts';
 import type { Plan } from '../../src/graph/plan.ts';
-import { loadDocument } from '../../src/spec/include.ts';
-import { loadSpec } from '../../src/spec/load.ts';
+import { loadDocument } from '../../src/config/include.ts';
+import { loadSpec } from '../../src/config/load.ts';
 
 process.env.VADAPTER_CODE_VERSION = 'plan-all'; // others editing src/ meanwhile cannot change fingerprints mid-test
 

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { buildStageGraph } from '../../src/graph/build.ts';
 import { fingerprintGraph } from '../../src/graph/fingerprint.ts';
 import { presetNames } from '../../src/models/presets.ts';
-import { loadSpec } from '../../src/spec/load.ts';
+import { loadSpec } from '../../src/config/load.ts';
 import { StageKindRegistry } from '../../src/stages/registry.ts';
 import { UserError, formatIssue } from '../../src/util/errors.ts';
 import { emptyDataset } from '../fixtures/empty-dataset.ts';
 import { linreg } from '../fixtures/linreg-kind.ts';
-import { specDir } from '../spec/helpers.ts';
+import { specDir } from '../config/helpers.ts';
 
 const SPEC = `name: g
 stages:

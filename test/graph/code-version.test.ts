@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_VERSION_ENV, codeVersion, hashCode } from '../../src/graph/code-version.ts';
-import { specDir } from '../spec/helpers.ts';
+import { specDir } from '../config/helpers.ts';
 
 test('the code hash follows the contents of src/ and the plugins, not file times', () => {
   const root = specDir({ 'package.json': '{"version": "1.0.0"}', 'src/a.ts': 'export const a = 1;\n', 'src/sub/b.ts': 'export const b = 2;\n', 'plugin.ts': 'x' });

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { buildStageGraph } from '../../src/graph/build.ts';
 import { fingerprintGraph, type FingerprintInputs } from '../../src/graph/fingerprint.ts';
 import { planRun, type PlanHistory } from '../../src/graph/plan.ts';
-import { loadSpec } from '../../src/spec/load.ts';
+import { loadSpec } from '../../src/config/load.ts';
 import { StageKindRegistry } from '../../src/stages/registry.ts';
 import { linreg } from '../fixtures/linreg-kind.ts';
-import { specDir } from '../spec/helpers.ts';
+import { specDir } from '../config/helpers.ts';
 
 const SPEC = `name: p
 stages:

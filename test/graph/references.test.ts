@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { buildStageGraph } from '../../src/graph/build.ts';
-import { loadSpec } from '../../src/spec/load.ts';
+import { loadSpec } from '../../src/config/load.ts';
 import { StageKindRegistry } from '../../src/stages/registry.ts';
 import type { StageKind, UpstreamRef } from '../../src/stages/types.ts';
 import { UserError, formatIssue, type Issue } from '../../src/util/errors.ts';
 import { linreg } from '../fixtures/linreg-kind.ts';
-import { specDir } from '../spec/helpers.ts';
+import { specDir } from '../config/helpers.ts';
 
 const BIN = new URL('../../bin/vadapter.js', import.meta.url).pathname;
 const QUICKSTART = new URL('../../experiments/quickstart.yaml', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StageKindRegistry, loadPlugin } from '../../src/stages/registry.ts';
-import { specDir } from '../spec/helpers.ts';
+import { specDir } from '../config/helpers.ts';
 
 test('a plugin kind whose references are not a declaration is refused, with an example of one', async () => {
   const dir = specDir({});

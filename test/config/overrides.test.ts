@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { checkSpec, loadSpec } from '../../src/spec/load.ts';
-import { parseOverride } from '../../src/spec/overrides.ts';
+import { checkSpec, loadSpec } from '../../src/config/load.ts';
+import { parseOverride } from '../../src/config/overrides.ts';
 import { formatIssue } from '../../src/util/errors.ts';
 import { specDir } from './helpers.ts';
 

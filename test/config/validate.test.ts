@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { SourceMap } from '../../src/spec/source-map.ts';
-import { checkAt, validateAt } from '../../src/spec/validate.ts';
+import { SourceMap } from '../../src/config/source-map.ts';
+import { checkAt, validateAt } from '../../src/config/validate.ts';
 import { UserError, formatIssue } from '../../src/util/errors.ts';
 
 const kindSchema = z.strictObject({

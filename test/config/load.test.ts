@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { checkSpec, loadSpec } from '../../src/spec/load.ts';
+import { checkSpec, loadSpec } from '../../src/config/load.ts';
 import { formatIssue } from '../../src/util/errors.ts';
 import { specDir } from './helpers.ts';
 

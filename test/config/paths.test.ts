@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
-import { loadSpec } from '../../src/spec/load.ts';
+import { loadSpec } from '../../src/config/load.ts';
 import { specDir } from './helpers.ts';
 
 const STAGES = 'stages:\n  a: { kind: k }\n';
