@@ -13,7 +13,7 @@ import { attentionMass, meanMass, type AttentionMass } from './attention-mass.ts
 import type { CaptionRow } from './examples.ts';
 import { mean, PREFIX_REFERENCE, TARGET_REFERENCE } from './oracle.ts';
 import { disposeBatch, prefixIds, rmsNorm, tokenPrefix } from './prefix-model.ts';
-import { captionText, type PromptEncoding } from '../stages/common/model-batches.ts';
+import { captionText, type PromptEncoding } from '../stages/training/model-batches.ts';
 
 /** A trained adapter stage, restored. */
 export interface TrainedAdapter {

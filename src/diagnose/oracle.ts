@@ -8,7 +8,7 @@ import { scoreCaptions } from '../eval/caption-metrics.ts';
 import type { PrefixDecoder } from '../models/vlm.ts';
 import type { CaptionRow } from './examples.ts';
 import { disposeBatch, emptyPrefix, generateAfter, prefixIds, prefixLoss, tokenPrefix } from './prefix-model.ts';
-import { captionText, promptText, type PromptEncoding } from '../stages/common/model-batches.ts';
+import { captionText, promptText, type PromptEncoding } from '../stages/training/model-batches.ts';
 
 /** Reference 1 is scored, reference 2 is the oracle prefix (indices into an example's captions). */
 export const TARGET_REFERENCE = 0;

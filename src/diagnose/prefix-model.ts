@@ -8,7 +8,7 @@ import { greedyDecode } from '../eval/decode/greedy.ts';
 import type { Step, StepModel } from '../eval/decode/step-model.ts';
 import { embedTokens, type KvCache } from '../models/lm.ts';
 import { continuePrefixDecoding, prefixCaptionLoss, startPrefixDecoding, type CaptionText, type PrefixDecoder, type PromptText } from '../models/vlm.ts';
-import type { PromptEncoding } from '../stages/common/model-batches.ts';
+import type { PromptEncoding } from '../stages/training/model-batches.ts';
 
 /** How captions are asked for and scored: the alignment stages' prompt and caption length. */
 /** The token ids an oracle prefix of `caption` is made of: its tokens (at most maxTokens), no <bos> or <eos>. */

@@ -13,17 +13,16 @@ import { crossAttentionOf, type DecoderMask } from '../models/assembly_config.ts
 import { weights } from '../models/params.ts';
 import type { PrefixDecoder } from '../models/vlm.ts';
 import { isVlmConfigs } from '../eval/decode/step-model.ts';
-import { restoreTrainedAssembly } from '../stages/common/assembly-io.ts';
-import { CAPTION_PROMPT } from '../stages/common/eval-prompts.ts';
-import { DEFAULT_EVAL_SETS } from '../stages/common/evaluation.ts';
-import { evalSetDir, experimentTokenizer, framesPerExample } from '../stages/common/experiment-data.ts';
+import { restoreTrainedAssembly } from '../stages/assembly-io.ts';
+import { CAPTION_PROMPT, DEFAULT_EVAL_SETS } from '../eval/tasks.ts';
+import { evalSetDir, experimentTokenizer, framesPerExample } from '../stages/experiment-data.ts';
 import { MODEL_FILE, readModelMeta } from '../ckpt/layout.ts';
 import { userError } from '../util/errors.ts';
 import { adapterDiagnosis, type AdapterDiagnosis, type FramesHost, type TrainedAdapter } from './adapters.ts';
 import { captionFrames, captionRows, type CaptionRow } from './examples.ts';
 import { locateSpec, type LocatedSpec, type TrainedStage } from './locate.ts';
 import { oracleDiagnosis, type OracleResult } from './oracle.ts';
-import type { PromptEncoding } from '../stages/common/model-batches.ts';
+import type { PromptEncoding } from '../stages/training/model-batches.ts';
 import { softPromptDiagnosis, type SoftPromptResult } from './soft-prompt.ts';
 
 export const MEASUREMENTS = ['oracle', 'soft', 'attention'] as const;

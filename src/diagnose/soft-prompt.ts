@@ -16,7 +16,7 @@ import { Rng } from '../util/rng.ts';
 import type { CaptionRow } from './examples.ts';
 import { NARROW_MARGIN, WIDE_MARGIN, belowOrAbove, mean, relativeMargin } from './oracle.ts';
 import { disposeBatch, embeddingEntryRms, emptyPrefix, prefixLoss, rmsNorm } from './prefix-model.ts';
-import { captionText, type PromptEncoding } from '../stages/common/model-batches.ts';
+import { captionText, type PromptEncoding } from '../stages/training/model-batches.ts';
 
 /** References 1-4 train the vectors; reference 5 is held out. */
 export const TRAIN_REFERENCES = [0, 1, 2, 3];

@@ -1,5 +1,5 @@
 // An arm's cost (flops.ts): examples per step and caption tokens per example, from the stage config
-// its output recorded at plan time (parsed by the kind's schema; stages/common/training-options.ts
+// its output recorded at plan time (parsed by the kind's schema; stages/training/training-options.ts
 // derives the numbers), and, from the model its checkpoint records (ckpt/layout.ts), trainable
 // parameters and forward FLOPs per example (models/summary.ts).
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { FingerprintInputs } from '../graph/fingerprint.ts';
 import { ASSEMBLY_KINDS, type AssemblyConfigs } from '../models/assembly_config.ts';
 import { DEFAULT_SHAPE, summarizeAssembly } from '../models/summary.ts';
 import type { ExampleShape } from '../models/cost.ts';
-import { recordedTrainingWork, type TrainingWork } from '../stages/common/training-options.ts';
+import { recordedTrainingWork, type TrainingWork } from '../stages/training/training-options.ts';
 import { latestCheckpoint } from '../track/checkpoints.ts';
 import type { Db } from '../track/db.ts';
 import { getOutput } from '../track/outputs.ts';

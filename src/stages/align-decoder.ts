@@ -3,12 +3,12 @@
 // language-only pretrain-lm stage (`decoder:`) or, without one, from random init (Table 3's arms).
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly_config.ts';
-import { alignmentDatasets, alignmentReferences, alignmentShape } from './common/alignment-options.ts';
-import { loadFromUpstream, upstreamComponentConfig } from './common/assembly-io.ts';
-import { trainOnCaptions } from './common/caption-training.ts';
-import { componentRefSchema, componentSpec } from './common/components.ts';
-import { trainingInputs } from './common/stage-inputs.ts';
-import { trainingKind } from './common/training-kind.ts';
+import { alignmentDatasets, alignmentReferences, alignmentShape } from './training/alignment-options.ts';
+import { loadFromUpstream, upstreamComponentConfig } from './assembly-io.ts';
+import { trainOnCaptions } from './training/caption-training.ts';
+import { componentRefSchema, componentSpec } from './training/components.ts';
+import { trainingInputs } from './training/stage-inputs.ts';
+import { trainingKind } from './training/training-kind.ts';
 import type { StageContext, StageExperiment } from './types.ts';
 
 const configSchema = z.strictObject({

@@ -12,10 +12,11 @@ import { isVlmConfigs } from '../eval/decode/step-model.ts';
 import { majority } from '../eval/files/write.ts';
 import { nameSchema } from '../config/schema.ts';
 import { userError } from '../util/errors.ts';
-import { restoreTrainedAssembly, storeRootOf } from './common/assembly-io.ts';
-import { DEFAULT_ANSWER_STOP, DEFAULT_SHOT, EVAL_TASKS, fewShotText, templateIssue, type EvalTask, type QaShot } from './common/eval-prompts.ts';
-import { evaluateAssembly, metricRecord, resolveEvalSets, taskFiles, type EvalSetRef, type EvaluationOptions } from './common/evaluation.ts';
-import { evalSetDir, experimentTokenizer, framesPerExample, tokenizerDigest } from './common/experiment-data.ts';
+import { restoreTrainedAssembly, storeRootOf } from './assembly-io.ts';
+import { DEFAULT_ANSWER_STOP, DEFAULT_SHOT, fewShotText, templateIssue, type QaShot } from '../eval/prompts.ts';
+import { EVAL_TASKS, type EvalTask } from '../eval/tasks.ts';
+import { evaluateAssembly, metricRecord, taskFiles, type EvalSetRef, type EvaluationOptions } from '../eval/evaluate-assembly.ts';
+import { evalSetDir, experimentTokenizer, framesPerExample, resolveEvalSets, tokenizerDigest } from './experiment-data.ts';
 import type { StageContext, StageExperiment, StageKind, UpstreamRef } from './types.ts';
 
 const taskRecord = <T extends z.ZodType>(value: T) => z.strictObject(Object.fromEntries(EVAL_TASKS.map((t) => [t, value.optional()])) as Record<EvalTask, z.ZodOptional<T>>);

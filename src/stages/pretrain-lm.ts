@@ -4,13 +4,13 @@
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
 import { hashString } from '../util/rng.ts';
-import { componentRefSchema, componentSpec } from './common/components.ts';
-import { corpusSources } from './common/experiment-data.ts';
-import { lmBatch } from './common/model-batches.ts';
-import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
-import { trainingKind } from './common/training-kind.ts';
-import { trainingShape } from './common/training-options.ts';
-import { textFamily, trainByRecipe } from './common/training-recipe.ts';
+import { componentRefSchema, componentSpec } from './training/components.ts';
+import { corpusSources } from './experiment-data.ts';
+import { lmBatch } from './training/model-batches.ts';
+import { trainingDatasets, trainingInputs } from './training/stage-inputs.ts';
+import { trainingKind } from './training/training-kind.ts';
+import { trainingShape } from './training/training-options.ts';
+import { textFamily, trainByRecipe } from './training/training-recipe.ts';
 import type { StageContext, StageExperiment } from './types.ts';
 
 const configSchema = z.strictObject({

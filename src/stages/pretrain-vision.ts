@@ -3,12 +3,12 @@
 // downstream stages load `vit.*` from this stage's checkpoint.
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
-import { componentRefSchema, componentSpec } from './common/components.ts';
-import { contrastiveBatch } from './common/model-batches.ts';
-import { trainingDatasets, trainingInputs } from './common/stage-inputs.ts';
-import { trainingKind } from './common/training-kind.ts';
-import { trainingShape } from './common/training-options.ts';
-import { frameFamily, trainByRecipe } from './common/training-recipe.ts';
+import { componentRefSchema, componentSpec } from './training/components.ts';
+import { contrastiveBatch } from './training/model-batches.ts';
+import { trainingDatasets, trainingInputs } from './training/stage-inputs.ts';
+import { trainingKind } from './training/training-kind.ts';
+import { trainingShape } from './training/training-options.ts';
+import { frameFamily, trainByRecipe } from './training/training-recipe.ts';
 import type { StageContext, StageExperiment } from './types.ts';
 
 const configSchema = z.strictObject({

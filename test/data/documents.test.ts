@@ -4,8 +4,9 @@ import { DOCUMENT_KINDS, DOCUMENT_PROMPTS, describeClip, describeImage, sceneDoc
 import { clipQuestions, imageQuestions } from '../../src/data/synth/questions.ts';
 import { sampleClipScene, sampleImageScene } from '../../src/data/synth/scene.ts';
 import { COUNT_WORDS } from '../../src/data/synth/vocab.ts';
-import { DEFAULT_PROMPTS, DEFAULT_SHOT, qaPromptText } from '../../src/stages/common/eval-prompts.ts';
-import { VISUAL_MARKER } from '../../src/stages/common/text-batches.ts';
+import { DEFAULT_SHOT, qaPromptText } from '../../src/eval/prompts.ts';
+import { DEFAULT_PROMPTS } from '../../src/eval/tasks.ts';
+import { VISUAL_MARKER } from '../../src/data/text-batches.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 test('documents write the prompts exactly as the evaluate stage fills them, with text where the visual tokens go', () => {

@@ -12,14 +12,14 @@ import { attentionMass } from '../../src/diagnose/attention-mass.ts';
 import type { CaptionRow } from '../../src/diagnose/examples.ts';
 import { oracleDiagnosis, readOracle, PREFIX_CONDITIONS } from '../../src/diagnose/oracle.ts';
 import { disposeBatch, emptyPrefix, prefixLoss, tokenPrefix } from '../../src/diagnose/prefix-model.ts';
-import { captionText, type PromptEncoding } from '../../src/stages/common/model-batches.ts';
+import { captionText, type PromptEncoding } from '../../src/stages/training/model-batches.ts';
 import { softPromptDiagnosis } from '../../src/diagnose/soft-prompt.ts';
 import { buildAssembly } from '../../src/models/assembly.ts';
 import { type ConfigsOf, resolveAssembly } from '../../src/models/assembly_config.ts';
 import { initLm, lmForward, lmLogits } from '../../src/models/lm.ts';
 import { weights } from '../../src/models/params.ts';
 import { prefixCaptionLoss, prefixDecoderOf, type PrefixDecoder, type VlmConfigs } from '../../src/models/vlm.ts';
-import { CAPTION_PROMPT } from '../../src/stages/common/eval-prompts.ts';
+import { CAPTION_PROMPT } from '../../src/eval/tasks.ts';
 import { TINY, frames } from '../models/fixtures.ts';
 
 await initBackend('cpu');

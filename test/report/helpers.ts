@@ -10,7 +10,7 @@ import { resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly
 import { recordCheckpoint } from '../../src/track/checkpoints.ts';
 import { openDb, type Db } from '../../src/track/db.ts';
 import { writeMetrics } from '../../src/track/metrics.ts';
-import { trainingShape } from '../../src/stages/common/training-options.ts';
+import { trainingShape } from '../../src/stages/training/training-options.ts';
 import { ensureOutput } from '../../src/track/outputs.ts';
 import { createRun } from '../../src/track/runs.ts';
 import { insertStages } from '../../src/track/stages.ts';

@@ -9,7 +9,7 @@ import { blindCaption } from '../../src/eval/blind-caption.ts';
 import { loadCaptionAnnotations } from '../../src/eval/files/coco-captions.ts';
 import { majority } from '../../src/eval/files/write.ts';
 import { blindAccuracy, type BlindQuestion } from '../../src/eval/vqa/blind-prior.ts';
-import { fewShotText } from '../../src/stages/common/eval-prompts.ts';
+import { fewShotText } from '../../src/eval/prompts.ts';
 import { query, runJson, tempDir, vadapter, type RunSummary } from '../exec/helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/tiny-vlm-kind.ts', import.meta.url));

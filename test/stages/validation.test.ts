@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.ts';
 import { buildAssembly, type Assembly } from '../../src/models/assembly.ts';
 import { buildWordLevelTokenizer } from '../../src/data/tokenizer.ts';
-import { captionBatch, type FramesHost } from '../../src/stages/common/model-batches.ts';
-import { rollFrames, validationMeasure, type ValidationSet } from '../../src/stages/common/validation.ts';
+import { captionBatch, type FramesHost } from '../../src/stages/training/model-batches.ts';
+import { rollFrames, validationMeasure, type ValidationSet } from '../../src/stages/training/validation.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { tinyConfigs } from '../models/fixtures.ts';
 

@@ -17,7 +17,7 @@
 //
 // A description names every attribute a question can ask about (sizes, colours, shapes, places,
 // counts, the motion), so that every question is answerable from it. The templates are the paper's
-// prompts as the evaluate stage fills them (stages/common/eval-prompts.ts; a test keeps the two equal).
+// prompts as the evaluate stage fills them (eval/tasks.ts and eval/prompts.ts; a test keeps the two equal).
 import type { Rng } from '../../util/rng.ts';
 import { clipCaption, clipReferences, imageCaption, imageReferences } from './captions.ts';
 import { clipQuestions, imageQuestions, pickQuestion, type Question } from './questions.ts';

@@ -2,13 +2,13 @@
 // component from an upstream stage, and rebuilding a trained assembly from its checkpoint (the
 // owned components from its own model file, the others from the sources it records).
 import { dirname, join, relative, sep } from 'node:path';
-import { MODEL_FILE, readModelMeta, type ComponentSource } from '../../ckpt/layout.ts';
-import { loadComponent } from '../../ckpt/params.ts';
-import { readSafetensors, readSafetensorsHeader, type SafetensorsContents } from '../../ckpt/safetensors.ts';
-import { buildAssembly, type Assembly } from '../../models/assembly.ts';
-import type { AssemblyConfigs } from '../../models/assembly_config.ts';
-import { userError } from '../../util/errors.ts';
-import type { UpstreamRef } from '../types.ts';
+import { MODEL_FILE, readModelMeta, type ComponentSource } from '../ckpt/layout.ts';
+import { loadComponent } from '../ckpt/params.ts';
+import { readSafetensors, readSafetensorsHeader, type SafetensorsContents } from '../ckpt/safetensors.ts';
+import { buildAssembly, type Assembly } from '../models/assembly.ts';
+import type { AssemblyConfigs } from '../models/assembly_config.ts';
+import { userError } from '../util/errors.ts';
+import type { UpstreamRef } from './types.ts';
 
 /** The model file of an upstream stage's final checkpoint. */
 export function upstreamModelFile(ref: UpstreamRef): string {

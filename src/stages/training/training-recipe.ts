@@ -13,13 +13,13 @@ import type { PeriodicMeasure } from '../../train/loop.ts';
 import { Rng } from '../../util/rng.ts';
 import type { StageContext, StageExperiment } from '../types.ts';
 import { openFrameBatches, openTextBatches, type BatchSource, type TextBatch } from './batch-sources.ts';
-import { experimentTokenizer, framesPerExample, trainSources } from './experiment-data.ts';
+import { experimentTokenizer, framesPerExample, trainSources } from '../experiment-data.ts';
 import type { FramesHost, TextEncoding } from './model-batches.ts';
 import { runTraining } from './run-training.ts';
 import type { ComponentSource } from '../../ckpt/layout.ts';
 import { trainingWork, type TrainingConfig, type ValidationOptions } from './training-options.ts';
 import { frameValidationSets, textValidationSets, validationMeasure, type FrameValidationOptions, type ValidationSet } from './validation.ts';
-import { checkVocab } from './vocab.ts';
+import { checkVocab } from '../../eval/vocab-check.ts';
 
 /** Where a stage's host batches come from: the training stream and the held-out sets, in one shape. */
 export interface BatchFamily<B> {

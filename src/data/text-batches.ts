@@ -2,8 +2,8 @@
 // prompts split around their visual-token marker (padded on the left, so that every prompt ends
 // where the generated text starts), and plain sequences for language-model pretraining.
 import * as tf from '@tensorflow/tfjs-core';
-import type { TextTokenizer } from '../../data/tokenizer.ts';
-import { userError } from '../../util/errors.ts';
+import type { TextTokenizer } from './tokenizer.ts';
+import { userError } from '../util/errors.ts';
 
 export const VISUAL_MARKER = '<visual>';
 

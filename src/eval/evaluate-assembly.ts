@@ -9,26 +9,25 @@
 // numbers. `limit` takes the first N examples of each set (a fixed subset, for evaluation during
 // training). The `evaluate` stage and the training stages call evaluateAssembly.
 import * as tf from '@tensorflow/tfjs-core';
-import { batches } from '../../data/batch.ts';
-import { captionEvalExamples, vqaEvalExamples, type EvalReadOptions } from '../../data/eval-sets.ts';
-import type { VerifyMode } from '../../data/verify.ts';
-import type { TextTokenizer } from '../../data/tokenizer.ts';
-import { blindCaption, type BlindCaption } from '../../eval/blind-caption.ts';
-import { CAPTION_METRICS, scoreCaptions } from '../../eval/caption-metrics.ts';
-import { isVlmConfigs } from '../../eval/decode/step-model.ts';
-import { captionAnnotationsFile, captionResultsFile, idFromKey, vqaAnnotationsFile, vqaQuestionsFile, vqaResultsFile, type CaptionRecord, type QaRecord } from '../../eval/files/write.ts';
-import { generate, type DecodingOptions } from '../../eval/generate.ts';
-import { answerSpread, captionSpread, type AnswerCount } from '../../eval/output-spread.ts';
-import { vqaAccuracy } from '../../eval/vqa/accuracy.ts';
-import { blindAccuracy } from '../../eval/vqa/blind-prior.ts';
-import type { AssemblyConfigs } from '../../models/assembly_config.ts';
-import type { VlmConfigs } from '../../models/vlm.ts';
-import type { Params } from '../../models/params.ts';
-import { userError } from '../../util/errors.ts';
-import type { StageExperiment } from '../types.ts';
-import { evalSetDir } from './experiment-data.ts';
-import { checkVocab } from './vocab.ts';
-import { DEFAULT_ANSWER_STOP, DEFAULT_PROMPTS, DEFAULT_SHOT, evalPromptBatch, isQaTask, qaPromptText, templateIssue, type EvalTask, type QaShot } from './eval-prompts.ts';
+import { batches } from '../data/batch.ts';
+import { captionEvalExamples, vqaEvalExamples, type EvalReadOptions } from '../data/eval-sets.ts';
+import type { VerifyMode } from '../data/verify.ts';
+import type { TextTokenizer } from '../data/tokenizer.ts';
+import { blindCaption, type BlindCaption } from './blind-caption.ts';
+import { CAPTION_METRICS, scoreCaptions } from './caption-metrics.ts';
+import { isVlmConfigs } from './decode/step-model.ts';
+import { captionAnnotationsFile, captionResultsFile, idFromKey, vqaAnnotationsFile, vqaQuestionsFile, vqaResultsFile, type CaptionRecord, type QaRecord } from './files/write.ts';
+import { generate, type DecodingOptions } from './generate.ts';
+import { answerSpread, captionSpread, type AnswerCount } from './output-spread.ts';
+import { vqaAccuracy } from './vqa/accuracy.ts';
+import { blindAccuracy } from './vqa/blind-prior.ts';
+import type { AssemblyConfigs } from '../models/assembly_config.ts';
+import type { VlmConfigs } from '../models/vlm.ts';
+import type { Params } from '../models/params.ts';
+import { userError } from '../util/errors.ts';
+import { checkVocab } from './vocab-check.ts';
+import { DEFAULT_ANSWER_STOP, DEFAULT_SHOT, evalPromptBatch, qaPromptText, templateIssue, type QaShot } from './prompts.ts';
+import { DEFAULT_PROMPTS, EVAL_TASK_REGISTRY, type EvalTask, type TaskFormat } from './tasks.ts';
 
 /** One task on one eval set: `set` is its name under data.eval, `dir` its directory, `verify` the experiment's data.verify. */
 export interface EvalSetRef {
@@ -36,17 +35,6 @@ export interface EvalSetRef {
   set: string;
   dir: string;
   verify?: VerifyMode;
-}
-
-/** The eval set each task reads by default (names under data.eval; those of the synthetic family). */
-export const DEFAULT_EVAL_SETS: Record<EvalTask, string> = { caption: 'coco', vqa: 'vqav2', 'video-caption': 'msrvtt', 'video-qa': 'msrvtt-qa' };
-
-/** Each task with its set's name and directory; `path` is where `sets` sits in the stage config, for errors. */
-export function resolveEvalSets(tasks: EvalTask[], sets: Partial<Record<EvalTask, string>>, experiment: StageExperiment, path: (string | number)[]): EvalSetRef[] {
-  return tasks.map((task) => {
-    const set = sets[task] ?? DEFAULT_EVAL_SETS[task];
-    return { task, set, dir: evalSetDir(experiment, set, [...path, task]), verify: experiment.data.verify };
-  });
 }
 
 export interface EvaluationOptions {
@@ -104,7 +92,7 @@ export async function evaluateAssembly(assembly: { params: Params }, configs: As
     read: { frames: options.frames, height: image, width: image, valueRange: [0, 1], limit: options.limit },
   };
   const out: TaskEvaluation[] = [];
-  for (const t of tasks) out.push(isQaTask(t.task) ? await qaTask(run, t) : await captionTask(run, t));
+  for (const t of tasks) out.push(await TASK_RUNNERS[EVAL_TASK_REGISTRY[t.task].format](run, t));
   return out;
 }
 
@@ -201,3 +189,6 @@ async function qaTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
     answers: histogram,
   };
 }
+
+/** How each task format's examples are generated and scored (tasks.ts names each task's format). */
+const TASK_RUNNERS: Record<TaskFormat, (run: Run, ref: EvalSetRef) => Promise<TaskEvaluation>> = { caption: captionTask, qa: qaTask };

@@ -11,7 +11,7 @@ import { stackFrames } from '../../data/batch.ts';
 import { captionEvalExamples, readEvalRows } from '../../data/eval-sets.ts';
 import { readManifest } from '../../data/manifest.ts';
 import type { StageExperiment } from '../types.ts';
-import { evalSetDir } from './experiment-data.ts';
+import { evalSetDir } from '../experiment-data.ts';
 import type { FrameSize } from './batch-sources.ts';
 import type { FramesHost } from './model-batches.ts';
 import type { ValidationOptions } from './training-options.ts';

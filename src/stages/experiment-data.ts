@@ -2,12 +2,14 @@
 // the tokenizer, frames per example, the eval sets. Errors name the spec key that is missing.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { sha256Hex } from '../../util/hash.ts';
-import { loadTokenizer, type TextTokenizer } from '../../data/tokenizer.ts';
-import type { MixtureOptions } from '../../data/mixture.ts';
-import { unknownNameMessage, userError } from '../../util/errors.ts';
-import { unknownName } from '../../data/names.ts';
-import type { StageExperiment } from '../types.ts';
+import { sha256Hex } from '../util/hash.ts';
+import { loadTokenizer, type TextTokenizer } from '../data/tokenizer.ts';
+import type { MixtureOptions } from '../data/mixture.ts';
+import { unknownNameMessage, userError } from '../util/errors.ts';
+import { unknownName } from '../data/names.ts';
+import type { EvalSetRef } from '../eval/evaluate-assembly.ts';
+import { DEFAULT_EVAL_SETS, type EvalTask } from '../eval/tasks.ts';
+import type { StageExperiment } from './types.ts';
 
 export const DEFAULT_FRAMES = 8; // the paper's clip length; an image is repeated to it
 
@@ -59,4 +61,12 @@ export function evalSetDir(experiment: StageExperiment, name: string, path: (str
   const dir = sets[name];
   if (dir) return resolve(dir);
   throw userError('unknown_eval_set', unknownNameMessage(`no eval set "${name}" in data.eval`, name, Object.keys(sets), { label: 'defined' }), { path });
+}
+
+/** Each task with its set's name and directory; `path` is where `sets` sits in the stage config, for errors. */
+export function resolveEvalSets(tasks: EvalTask[], sets: Partial<Record<EvalTask, string>>, experiment: StageExperiment, path: (string | number)[]): EvalSetRef[] {
+  return tasks.map((task) => {
+    const set = sets[task] ?? DEFAULT_EVAL_SETS[task];
+    return { task, set, dir: evalSetDir(experiment, set, [...path, task]), verify: experiment.data.verify };
+  });
 }

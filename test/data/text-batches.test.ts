@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildWordLevelTokenizer } from '../../src/data/tokenizer.ts';
-import { encodePrompt, encodeSequences, encodeTargets, padIds, splitPrompt } from '../../src/stages/common/text-batches.ts';
+import { encodePrompt, encodeSequences, encodeTargets, padIds, splitPrompt } from '../../src/data/text-batches.ts';
 
 // ids: <pad> 0, <bos> 1, <eos> 2, <unk> 3, then words by frequency: a 4, red 5, circle 6, ...
 const tok = buildWordLevelTokenizer(['a red circle', 'a red square', 'a blue', 'describe the following :']);

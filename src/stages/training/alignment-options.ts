@@ -3,8 +3,9 @@
 // generation metrics measured during training (CIDEr / accuracy curves beside the loss curves).
 import { z } from 'zod';
 import type { StageExperiment } from '../types.ts';
-import { CAPTION_PROMPT, EVAL_TASKS } from './eval-prompts.ts';
-import { resolveEvalSets, type EvalSetRef } from './evaluation.ts';
+import type { EvalSetRef } from '../../eval/evaluate-assembly.ts';
+import { CAPTION_PROMPT, EVAL_TASKS } from '../../eval/tasks.ts';
+import { resolveEvalSets } from '../experiment-data.ts';
 import { trainingDatasets } from './stage-inputs.ts';
 import { trainingShape, type ValidationOptions } from './training-options.ts';
 

@@ -1,28 +1,13 @@
-// The zero-shot prompts of the evaluation tasks (the paper's templates), optional text-only QA
-// examples in front of QA prompts, and their encoding into a decoder's PromptBatch: one prompt a
+// The prompts of the evaluation tasks (the templates are tasks.ts's): template checks, optional
+// text-only QA examples in front of QA prompts, and their encoding into a decoder's PromptBatch: one prompt a
 // example, split at the visual-token marker, each part padded on the left.
 import * as tf from '@tensorflow/tfjs-core';
-import type { TextTokenizer } from '../../data/tokenizer.ts';
-import type { PromptBatch } from '../../models/vlm.ts';
-import { encodePrompt, idsTensor, maskTensor, padIds, VISUAL_MARKER } from './text-batches.ts';
+import type { TextTokenizer } from '../data/tokenizer.ts';
+import type { PromptBatch } from '../models/vlm.ts';
+import { encodePrompt, idsTensor, maskTensor, padIds, VISUAL_MARKER } from '../data/text-batches.ts';
+import { isQaTask, QUESTION_SLOT, type EvalTask } from './tasks.ts';
 
-export const EVAL_TASKS = ['caption', 'vqa', 'video-caption', 'video-qa'] as const;
-export type EvalTask = (typeof EVAL_TASKS)[number];
-
-export const QUESTION_SLOT = '{question}';
 export const ANSWER_SLOT = '{answer}';
-
-/** The paper's captioning prompt, for training and evaluation alike. */
-export const CAPTION_PROMPT = `Describe the following: ${VISUAL_MARKER} :`;
-
-const QA_PROMPT = `Answer the question given the images. Given ${VISUAL_MARKER}. Question : ${QUESTION_SLOT} ? Answer:`;
-
-export const DEFAULT_PROMPTS: Record<EvalTask, string> = {
-  caption: CAPTION_PROMPT,
-  vqa: QA_PROMPT,
-  'video-caption': CAPTION_PROMPT,
-  'video-qa': QA_PROMPT.replace(/Answer:$/, 'Answer in exactly one word:'),
-};
 
 /**
  * Words that end a generated answer (QA tasks), besides <eos>: a small LLM that has answered often
@@ -37,10 +22,6 @@ export const DEFAULT_SHOT = `Question : ${QUESTION_SLOT} ? Answer: ${ANSWER_SLOT
 export interface QaShot {
   question: string;
   answer: string;
-}
-
-export function isQaTask(task: EvalTask): boolean {
-  return task === 'vqa' || task === 'video-qa';
 }
 
 /** What is wrong with `template` as the prompt of `task`, if anything. */

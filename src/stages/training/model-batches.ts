@@ -5,7 +5,7 @@ import type { TextTokenizer } from '../../data/tokenizer.ts';
 import type { LmBatch } from '../../models/assembly.ts';
 import type { ContrastiveBatch } from '../../models/contrastive.ts';
 import type { CaptionBatch, CaptionText, PromptText } from '../../models/vlm.ts';
-import { encodePrompt, encodeSequences, encodeTargets, idsTensor, maskTensor, padIds } from './text-batches.ts';
+import { encodePrompt, encodeSequences, encodeTargets, idsTensor, maskTensor, padIds } from '../../data/text-batches.ts';
 
 export interface FramesHost {
   frames: Float32Array; // [batch, frames, height, width, 3]

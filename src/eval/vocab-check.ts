@@ -1,11 +1,11 @@
 // The one vocabulary check: the component of an assembly that reads the tokenizer's ids (the LM,
 // the contrastive text tower, a VLM's decoder) must have a row for every id the tokenizer produces.
-import type { TextTokenizer } from '../../data/tokenizer.ts';
-import { isVlmConfigs } from '../../eval/decode/step-model.ts';
-import type { AssemblyConfigs } from '../../models/assembly_config.ts';
-import type { LmConfig } from '../../models/lm.ts';
-import { decoderOf } from '../../models/vlm.ts';
-import { userError } from '../../util/errors.ts';
+import type { TextTokenizer } from '../data/tokenizer.ts';
+import { isVlmConfigs } from './decode/step-model.ts';
+import type { AssemblyConfigs } from '../models/assembly_config.ts';
+import type { LmConfig } from '../models/lm.ts';
+import { decoderOf } from '../models/vlm.ts';
+import { userError } from '../util/errors.ts';
 
 /** The component that embeds the tokenizer's ids. */
 function tokenReader(c: AssemblyConfigs): { component: string; config: LmConfig } {

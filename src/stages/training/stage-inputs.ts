@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readManifest } from '../../data/manifest.ts';
 import type { StageExperiment } from '../types.ts';
-import { framesPerExample, tokenizerDigest } from './experiment-data.ts';
+import { framesPerExample, tokenizerDigest } from '../experiment-data.ts';
 import type { ValidationOptions } from './training-options.ts';
 
 export function trainingInputs(experiment: StageExperiment, models: unknown): unknown {
