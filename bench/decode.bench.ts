@@ -8,7 +8,7 @@ import type { StepModel } from '../src/eval/decode/step-model.ts';
 import { decode, type Hypothesis } from '../src/eval/generate.ts';
 import { vlmStepModel } from '../src/eval/decode/step-model.ts';
 import { buildAssembly } from '../src/models/assembly.ts';
-import { crossAttentionOf, resolveAssembly, type ConfigsOf } from '../src/models/assembly_config.ts';
+import { crossAttentionOf, resolveAssembly, type ConfigsOf } from '../src/models/assembly-config.ts';
 import type { Params } from '../src/models/params.ts';
 import { startDecoding, type PromptBatch, type VlmConfigs } from '../src/models/vlm.ts';
 import { Rng } from '../src/util/rng.ts';

@@ -6,7 +6,7 @@
 //   optimizer.safetensors  AdamW moments `m.<name>`, `v.<name>`
 //   state.json             loop position, optimizer step, data-stream position
 // Downstream stages, `evaluate`, `diagnose` and reports read model.safetensors; resume reads all three.
-import type { AssemblyConfigs } from '../models/assembly_config.ts';
+import type { AssemblyConfigs } from '../models/assembly-config.ts';
 import type { LoopPosition } from '../train/loop.ts';
 import { userError } from '../util/errors.ts';
 import { canonicalJson } from '../util/hash.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { initBackend, resolveBackendRequest } from '../backend/index.ts';
 import { readSafetensorsHeader } from '../ckpt/safetensors.ts';
 import type { Assembly } from '../models/assembly.ts';
-import { crossAttentionOf, type DecoderMask } from '../models/assembly_config.ts';
+import { crossAttentionOf, type DecoderMask } from '../models/assembly-config.ts';
 import { weights } from '../models/params.ts';
 import type { PrefixDecoder } from '../models/vlm.ts';
 import { isVlmConfigs } from '../eval/decode/step-model.ts';

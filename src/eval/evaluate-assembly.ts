@@ -21,7 +21,7 @@ import { generate, type DecodingOptions } from './generate.ts';
 import { answerSpread, captionSpread, type AnswerCount } from './output-spread.ts';
 import { vqaAccuracy } from './vqa/accuracy.ts';
 import { blindAccuracy } from './vqa/blind-prior.ts';
-import type { AssemblyConfigs } from '../models/assembly_config.ts';
+import type { AssemblyConfigs } from '../models/assembly-config.ts';
 import type { VlmConfigs } from '../models/vlm.ts';
 import type { Params } from '../models/params.ts';
 import { userError } from '../util/errors.ts';

@@ -2,7 +2,7 @@
 // the contrastive text tower, a VLM's decoder) must have a row for every id the tokenizer produces.
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import { isVlmConfigs } from './decode/step-model.ts';
-import type { AssemblyConfigs } from '../models/assembly_config.ts';
+import type { AssemblyConfigs } from '../models/assembly-config.ts';
 import type { LmConfig } from '../models/lm.ts';
 import { decoderOf } from '../models/vlm.ts';
 import { userError } from '../util/errors.ts';

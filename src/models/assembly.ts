@@ -10,7 +10,7 @@
 // Pretrained components come in with ckpt/params.ts `loadComponent` (e.g. `lm.*` into `tlm.*`).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../util/rng.ts';
-import { crossAttentionOf, type AssemblyConfigs, type AssemblyKind } from './assembly_config.ts';
+import { crossAttentionOf, type AssemblyConfigs, type AssemblyKind } from './assembly-config.ts';
 import { type ContrastiveBatch, clipLoss, initProjections } from './contrastive.ts';
 import { initDense } from './layers.ts';
 import { initLm, lmForward, lmLogits } from './lm.ts';

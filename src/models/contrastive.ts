@@ -3,7 +3,7 @@
 // `text.*`) is read at each caption's last real token, both are projected to `embedDim`
 // (`proj.vision`, `proj.text`), L2-normalised, and scored with a learned temperature `proj.logit_scale`.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConfigsOf } from './assembly_config.ts';
+import type { ConfigsOf } from './assembly-config.ts';
 import { dense, initDense } from './layers.ts';
 import { lmForward } from './lm.ts';
 import { contrastiveLoss, l2Normalize } from './losses.ts';

@@ -4,7 +4,7 @@
 //          output logits); norms, softmax, activations, adds and embedding lookups are not counted.
 //   activations: values produced by those matmuls, plus the attention probabilities, per example
 //          (what a backward pass keeps, roughly; an estimate of memory, not a measurement).
-import { crossAttentionOf, type AssemblyConfigs, type ConfigsOf, type CrossAttention } from './assembly_config.ts';
+import { crossAttentionOf, type AssemblyConfigs, type ConfigsOf, type CrossAttention } from './assembly-config.ts';
 import type { NormKind } from './layers.ts';
 import type { LmConfig } from './lm.ts';
 import type { PoolerConfig } from './pooler.ts';

@@ -1,7 +1,7 @@
 // Model summaries: parameters (trainable vs frozen) per component, forward FLOPs and activations per
 // example, for an assembly or a single preset, computed from configs (see cost.ts for conventions).
 import { FROZEN_COMPONENTS, unusedParams } from './assembly.ts';
-import { ASSEMBLY_KINDS, type AssemblyConfigs, type AssemblyKind, resolveAssembly } from './assembly_config.ts';
+import { ASSEMBLY_KINDS, type AssemblyConfigs, type AssemblyKind, resolveAssembly } from './assembly-config.ts';
 import { resolveComponent, type ComponentSpec } from './config.ts';
 import { assemblyCosts, lmCost, type ExampleShape, vitCost } from './cost.ts';
 import { findPreset, presetNames } from './presets.ts';

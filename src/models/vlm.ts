@@ -4,7 +4,7 @@
 // Each also exists given the visual tokens instead of frames (`prefix*`), for any decoder: what
 // src/diagnose/ feeds the frozen LLM in place of an adapter's tokens.
 import * as tf from '@tensorflow/tfjs-core';
-import { crossAttentionOf, type ConfigsOf, type DecoderMask } from './assembly_config.ts';
+import { crossAttentionOf, type ConfigsOf, type DecoderMask } from './assembly-config.ts';
 import { dense } from './layers.ts';
 import { embedTokens, lmForward, lmLogits, type KvCache, type LmConfig } from './lm.ts';
 import { maskedCrossEntropy } from './losses.ts';

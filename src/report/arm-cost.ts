@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { MODEL_FILE, readModelMeta } from '../ckpt/layout.ts';
 import { readSafetensorsHeader } from '../ckpt/safetensors.ts';
 import type { FingerprintInputs } from '../graph/fingerprint.ts';
-import { ASSEMBLY_KINDS, type AssemblyConfigs } from '../models/assembly_config.ts';
+import { ASSEMBLY_KINDS, type AssemblyConfigs } from '../models/assembly-config.ts';
 import { DEFAULT_SHAPE, summarizeAssembly } from '../models/summary.ts';
 import type { ExampleShape } from '../models/cost.ts';
 import { recordedTrainingWork, type TrainingWork } from '../stages/training/training-options.ts';

@@ -4,7 +4,7 @@
 // stage (language only) — or, without one (or null), from random init (the paper's Table 3 arms).
 // `resampler:` naming a pooler preset puts a new attentional pooler there instead (Table 4).
 import { z } from 'zod';
-import { resolveAssembly } from '../models/assembly_config.ts';
+import { resolveAssembly } from '../models/assembly-config.ts';
 import { presetNames } from '../models/presets.ts';
 import { alignmentDatasets, alignmentReferences, alignmentShape, frozenLlmReferences, frozenLlmShape } from './training/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './assembly-io.ts';

@@ -2,7 +2,7 @@
 // pooler -> TLM generating the caption; trains the pooler and the TLM. The TLM starts from a
 // language-only pretrain-lm stage (`decoder:`) or, without one, from random init (Table 3's arms).
 import { z } from 'zod';
-import { resolveAssembly } from '../models/assembly_config.ts';
+import { resolveAssembly } from '../models/assembly-config.ts';
 import { alignmentDatasets, alignmentReferences, alignmentShape } from './training/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './assembly-io.ts';
 import { trainOnCaptions } from './training/caption-training.ts';

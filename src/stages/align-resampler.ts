@@ -1,7 +1,7 @@
 // align-resampler: the baseline. A Flamingo perceiver resampler (every Table 1 switch configurable)
 // is the whole adapter: frozen ViT -> [FC] -> resampler -> FC -> frozen LLM.
 import { z } from 'zod';
-import { resolveAssembly } from '../models/assembly_config.ts';
+import { resolveAssembly } from '../models/assembly-config.ts';
 import { alignmentDatasets, alignmentReferences, alignmentShape, frozenLlmReferences, frozenLlmShape } from './training/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './assembly-io.ts';
 import { trainOnCaptions } from './training/caption-training.ts';

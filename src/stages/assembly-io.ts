@@ -6,7 +6,7 @@ import { MODEL_FILE, readModelMeta, type ComponentSource } from '../ckpt/layout.
 import { loadComponent } from '../ckpt/params.ts';
 import { readSafetensors, readSafetensorsHeader, type SafetensorsContents } from '../ckpt/safetensors.ts';
 import { buildAssembly, type Assembly } from '../models/assembly.ts';
-import type { AssemblyConfigs } from '../models/assembly_config.ts';
+import type { AssemblyConfigs } from '../models/assembly-config.ts';
 import { userError } from '../util/errors.ts';
 import type { UpstreamRef } from './types.ts';
 

@@ -2,7 +2,7 @@
 // initialisation (progressive alignment's stage 0). Text: the training mixture's captions, or a
 // `corpus` mixing them with text-only datasets (data.text, e.g. the synthetic scene documents).
 import { z } from 'zod';
-import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
+import { resolveAssembly, type ConfigsOf } from '../models/assembly-config.ts';
 import { hashString } from '../util/rng.ts';
 import { componentRefSchema, componentSpec } from './training/components.ts';
 import { corpusSources } from './experiment-data.ts';

@@ -2,7 +2,7 @@
 // vision encoder exists without downloading CoCa weights. The text tower is discarded afterwards;
 // downstream stages load `vit.*` from this stage's checkpoint.
 import { z } from 'zod';
-import { resolveAssembly, type ConfigsOf } from '../models/assembly_config.ts';
+import { resolveAssembly, type ConfigsOf } from '../models/assembly-config.ts';
 import { componentRefSchema, componentSpec } from './training/components.ts';
 import { contrastiveBatch } from './training/model-batches.ts';
 import { trainingDatasets, trainingInputs } from './training/stage-inputs.ts';

@@ -15,7 +15,7 @@ import { disposeBatch, emptyPrefix, prefixLoss, tokenPrefix } from '../../src/di
 import { captionText, type PromptEncoding } from '../../src/stages/training/model-batches.ts';
 import { softPromptDiagnosis } from '../../src/diagnose/soft-prompt.ts';
 import { buildAssembly } from '../../src/models/assembly.ts';
-import { type ConfigsOf, resolveAssembly } from '../../src/models/assembly_config.ts';
+import { type ConfigsOf, resolveAssembly } from '../../src/models/assembly-config.ts';
 import { initLm, lmForward, lmLogits } from '../../src/models/lm.ts';
 import { weights } from '../../src/models/params.ts';
 import { prefixCaptionLoss, prefixDecoderOf, type PrefixDecoder, type VlmConfigs } from '../../src/models/vlm.ts';

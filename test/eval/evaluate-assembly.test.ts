@@ -15,7 +15,7 @@ import { loadVqaItems } from '../../src/eval/files/vqa.ts';
 import { questionAccuracy, vqaAccuracy } from '../../src/eval/vqa/accuracy.ts';
 import { blindAccuracy, type BlindQuestion } from '../../src/eval/vqa/blind-prior.ts';
 import { buildAssembly } from '../../src/models/assembly.ts';
-import { resolveAssembly, type ConfigsOf } from '../../src/models/assembly_config.ts';
+import { resolveAssembly, type ConfigsOf } from '../../src/models/assembly-config.ts';
 import { evalPromptBatch, qaPromptText } from '../../src/eval/prompts.ts';
 import { evaluateAssembly, metricRecord, taskFiles, type EvalSetRef, type EvaluationOptions, type TaskEvaluation } from '../../src/eval/evaluate-assembly.ts';
 import { sayOnly } from '../fixtures/tiny-vlm-kind.ts';

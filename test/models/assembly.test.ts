@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadComponent, saveParams } from '../../src/ckpt/params.ts';
 import { readSafetensors } from '../../src/ckpt/safetensors.ts';
-import { type AssemblyKind, type ConfigsOf, resolveAssembly } from '../../src/models/assembly_config.ts';
+import { type AssemblyKind, type ConfigsOf, resolveAssembly } from '../../src/models/assembly-config.ts';
 import { TINY, captionBatch, captionTextBatch, frames, tinyConfigs } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vadapter-assembly-'));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.ts';
-import { ASSEMBLY_KINDS, resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly_config.ts';
+import { ASSEMBLY_KINDS, resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly-config.ts';
 import { initAssembly } from '../../src/models/assembly.ts';
 import { resolveComponent } from '../../src/models/config.ts';
 import { assemblyCosts, vitCost } from '../../src/models/cost.ts';

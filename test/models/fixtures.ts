@@ -2,7 +2,7 @@
 // shared CPU, with every variant switched somewhere (MQA, LayerNorm, parallel block).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src/util/rng.ts';
-import { type AssemblyKind, type AssemblySpec, type ConfigsOf, resolveAssembly } from '../../src/models/assembly_config.ts';
+import { type AssemblyKind, type AssemblySpec, type ConfigsOf, resolveAssembly } from '../../src/models/assembly-config.ts';
 import type { CaptionBatch } from '../../src/models/vlm.ts';
 
 export const TINY: AssemblySpec = {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.ts';
 import { buildAssembly } from '../../src/models/assembly.ts';
-import { type ConfigsOf, resolveAssembly } from '../../src/models/assembly_config.ts';
+import { type ConfigsOf, resolveAssembly } from '../../src/models/assembly-config.ts';
 import { initLm, lmForward, type LmConfig } from '../../src/models/lm.ts';
 import { disposeParams, weights } from '../../src/models/params.ts';
 import { captionLoss, prefixCaptionLoss, prefixDecoderOf, startDecoding, startPrefixDecoding, visualTokens } from '../../src/models/vlm.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.ts';
 import { buildAssembly } from '../../src/models/assembly.ts';
-import { resolveAssembly, type ConfigsOf } from '../../src/models/assembly_config.ts';
+import { resolveAssembly, type ConfigsOf } from '../../src/models/assembly-config.ts';
 import { visualTokens } from '../../src/models/vlm.ts';
 import { TINY, TINY_POOLER_ADAPTER, captionBatch, frames } from './fixtures.ts';
 

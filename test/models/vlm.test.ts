@@ -8,7 +8,7 @@ import { initBackend } from '../../src/backend/index.ts';
 import { loadAllParams, loadComponent, saveParams } from '../../src/ckpt/params.ts';
 import { readSafetensors } from '../../src/ckpt/safetensors.ts';
 import { buildAssembly } from '../../src/models/assembly.ts';
-import { type ConfigsOf, resolveAssembly } from '../../src/models/assembly_config.ts';
+import { type ConfigsOf, resolveAssembly } from '../../src/models/assembly-config.ts';
 import { lmForward, lmLogits } from '../../src/models/lm.ts';
 import { weights } from '../../src/models/params.ts';
 import { continueDecoding, startDecoding, visualTokens } from '../../src/models/vlm.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeSafetensors } from '../../src/ckpt/safetensors.ts';
 import { configMetadata } from '../../src/ckpt/layout.ts';
-import { resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly_config.ts';
+import { resolveAssembly, type AssemblyConfigs } from '../../src/models/assembly-config.ts';
 import { recordCheckpoint } from '../../src/track/checkpoints.ts';
 import { openDb, type Db } from '../../src/track/db.ts';
 import { writeMetrics } from '../../src/track/metrics.ts';

@@ -4,7 +4,7 @@
 // never written in place, so sharing is safe; string tensors keep the original kernel.
 import { Identity, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './heap.ts';
-import { kernelInputs } from './kernel_inputs.ts';
+import { kernelInputs } from './kernel-inputs.ts';
 
 export function identityConfig(original: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {

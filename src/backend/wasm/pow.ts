@@ -3,7 +3,7 @@
 // precision and rounded, as the cpu backend's Math.pow is. Other exponents keep the wasm kernel.
 import { Pow, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './heap.ts';
-import { kernelInputs } from './kernel_inputs.ts';
+import { kernelInputs } from './kernel-inputs.ts';
 
 const MAX_EXPONENT = 4;
 

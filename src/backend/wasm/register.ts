@@ -1,13 +1,13 @@
 // Kernels the wasm backend lacks or runs wrongly or slowly, registered before it is first used.
 // docs/backends.md says why each is here.
 import { BatchMatMul, Conv2DBackpropFilter, Einsum, GatherV2, getKernel, Identity, Pow, Sum, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
-import { batchMatMulConfig } from './batch_mat_mul.ts';
-import { cpuFallbackConfig } from './cpu_fallback.ts';
-import { gatherV2Config } from './gather_v2.ts';
+import { batchMatMulConfig } from './batch-mat-mul.ts';
+import { cpuFallbackConfig } from './cpu-fallback.ts';
+import { gatherV2Config } from './gather-v2.ts';
 import { identityConfig } from './identity.ts';
 import { powConfig } from './pow.ts';
 import { sumConfig } from './sum.ts';
-import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
 /** Kernels the wasm backend has, replaced by a version built on the original. */
 const OVERRIDES: Record<string, (original: KernelConfig) => KernelConfig> = {

@@ -3,7 +3,7 @@
 // here. Rows are added in double precision, as the cpu backend does. Other reductions keep the wasm kernel.
 import { backend_util, Sum, util, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './heap.ts';
-import { kernelInputs } from './kernel_inputs.ts';
+import { kernelInputs } from './kernel-inputs.ts';
 
 /** How many leading axes `axis` names, or 0 unless it names exactly 0..r-1 with some axes left over. */
 function leadingAxes(axis: number | number[], shape: number[]): number {

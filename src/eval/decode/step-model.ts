@@ -4,7 +4,7 @@
 // rows and reorder beams by gathering rows. The decoders own the states they are handed: each is
 // disposed once the step that consumed it has returned.
 import * as tf from '@tensorflow/tfjs-core';
-import type { AssemblyConfigs } from '../../models/assembly_config.ts';
+import type { AssemblyConfigs } from '../../models/assembly-config.ts';
 import type { KvCache } from '../../models/lm.ts';
 import type { Params } from '../../models/params.ts';
 import { continueDecoding, startDecoding, type PromptBatch, type VlmConfigs } from '../../models/vlm.ts';

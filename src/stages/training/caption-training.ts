@@ -2,7 +2,7 @@
 // only in the assembly they build and the components they load from upstream stages. Validation
 // also measures the image dependence (frames rolled across each set: val/loss_shuffled, val/gap).
 import type { Assembly } from '../../models/assembly.ts';
-import type { AssemblyConfigs } from '../../models/assembly_config.ts';
+import type { AssemblyConfigs } from '../../models/assembly-config.ts';
 import type { VlmConfigs } from '../../models/vlm.ts';
 import type { TextTokenizer } from '../../data/tokenizer.ts';
 import type { PeriodicMeasure } from '../../train/loop.ts';

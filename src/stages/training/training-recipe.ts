@@ -6,7 +6,7 @@
 // and checkpoints.
 import type * as tf from '@tensorflow/tfjs-core';
 import { buildAssembly, type Assembly } from '../../models/assembly.ts';
-import type { AssemblyConfigs } from '../../models/assembly_config.ts';
+import type { AssemblyConfigs } from '../../models/assembly-config.ts';
 import type { MixtureOptions, MixturePosition } from '../../data/mixture.ts';
 import type { TextTokenizer } from '../../data/tokenizer.ts';
 import type { PeriodicMeasure } from '../../train/loop.ts';

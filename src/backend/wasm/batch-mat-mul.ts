@@ -13,7 +13,7 @@
 // needs); any other use packs from a fresh view id. The original kernel only ever gets products
 // that take its uncached path.
 import { backend_util, BatchMatMul, getKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelInputs } from './kernel_inputs.ts';
+import { kernelInputs } from './kernel-inputs.ts';
 import { nativeFunction, nativeId, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
 
 /** Below this many multiply-adds per product the original loop is faster (crossover between 12^3 and 16^3 here). */

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './heap.ts';
-import { kernelInputs } from './kernel_inputs.ts';
+import { kernelInputs } from './kernel-inputs.ts';
 
 function cpuBackend(): KernelBackend {
   const cpu = tf.findBackend('cpu');

@@ -4,7 +4,7 @@
 // makes one pass per segment, which is numSegments times slower).
 import { UnsortedSegmentSum, util, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './heap.ts';
-import { kernelInputs } from './kernel_inputs.ts';
+import { kernelInputs } from './kernel-inputs.ts';
 
 const unsortedSegmentSum: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as WasmBackend;

@@ -4,7 +4,7 @@
 // tokens) run here; batchDims = 0 keeps the wasm kernel.
 import { backend_util, GatherV2, util, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './heap.ts';
-import { kernelInputs } from './kernel_inputs.ts';
+import { kernelInputs } from './kernel-inputs.ts';
 
 function assertIndicesBelow(indices: ArrayLike<number>, dim: number): void {
   for (let i = 0; i < indices.length; i++) {

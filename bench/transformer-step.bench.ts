@@ -4,7 +4,7 @@
 import { initBackend, type BackendName } from '../src/backend/index.ts';
 import { withOriginalWasmKernel } from '../src/backend/wasm/register.ts';
 import { formatTable } from '../src/cli/output.ts';
-import { formatProfile, profileKernels } from './kernel_profile.ts';
+import { formatProfile, profileKernels } from './kernel-profile.ts';
 import type { Benchmark, BenchContext } from './registry.ts';
 import type { TimingPlan } from './timing.ts';
 import { findTorchPython, runTorchScript } from './torch/runner.ts';
