@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DOCUMENT_KINDS, DOCUMENT_PROMPTS, describeClip, describeImage, sceneDocument } from '../../src/data/synth/documents.ts';
 import { clipQuestions, imageQuestions } from '../../src/data/synth/questions.ts';
 import { sampleClipScene, sampleImageScene } from '../../src/data/synth/scene.ts';
-import { COUNT_WORDS } from '../../src/data/synth/vocab.ts';
+import { COUNT_WORDS } from '../../src/data/synth/world.ts';
 import { DEFAULT_SHOT, qaPromptText } from '../../src/eval/prompts.ts';
 import { DEFAULT_PROMPTS } from '../../src/eval/tasks.ts';
 import { VISUAL_MARKER } from '../../src/data/text-batches.ts';

@@ -9,7 +9,7 @@ import { readManifest } from '../../src/data/manifest.ts';
 import type { Row } from '../../src/data/schema.ts';
 import { ensureSynthetic, type SynthResult } from '../../src/data/synth/ensure.ts';
 import { SYNTH_SETS } from '../../src/data/synth/sets.ts';
-import { COLOURS, PLACES } from '../../src/data/synth/vocab.ts';
+import { COLOURS, PLACES } from '../../src/data/synth/world.ts';
 import { loadTokenizer } from '../../src/data/tokenizer.ts';
 import { tempDir } from './helpers.ts';
 

@@ -5,7 +5,7 @@
 // spoken narration ("smit").
 import type { Rng } from '../../util/rng.ts';
 import type { ClipScene, ImageScene, SceneObject } from './scene.ts';
-import { COUNT_WORDS, withArticle } from './vocab.ts';
+import { COUNT_WORDS, withArticle } from './world.ts';
 
 type Template<S> = (s: S) => string;
 

@@ -22,7 +22,7 @@ import type { Rng } from '../../util/rng.ts';
 import { clipCaption, clipReferences, imageCaption, imageReferences } from './captions.ts';
 import { clipQuestions, imageQuestions, pickQuestion, type Question } from './questions.ts';
 import { sampleClipScene, sampleImageScene, type ClipScene, type ImageScene, type SceneObject } from './scene.ts';
-import { COUNT_WORDS, withArticle } from './vocab.ts';
+import { COUNT_WORDS, withArticle } from './world.ts';
 
 export const DOCUMENT_KINDS = ['captions', 'describe', 'qa', 'recap'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];

@@ -14,7 +14,7 @@ import { readManifest } from '../manifest.ts';
 import { buildWordLevelTokenizer, saveTokenizer, tokenizerFileText } from '../tokenizer.ts';
 import { generateSet, synthSource, type SynthOptions } from './generate.ts';
 import { getSynthSet, SYNTH_SETS, type SynthSet } from './sets.ts';
-import { synthVocabularyTexts } from './vocabulary.ts';
+import { synthVocabularyTexts } from './tokenizer-texts.ts';
 
 export interface EnsureOptions extends SynthOptions {
   /** Only these datasets (default: all of SYNTH_SETS). */

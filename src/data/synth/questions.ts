@@ -5,7 +5,7 @@
 // questions ask the direction of motion, which shape moved, its colour, and yes/no.
 import type { Rng } from '../../util/rng.ts';
 import type { ClipScene, ImageScene, SceneObject } from './scene.ts';
-import { COLOURS, COUNT_WORDS, DIRECTIONS, PLACES, SHAPES, withArticle } from './vocab.ts';
+import { COLOURS, COUNT_WORDS, DIRECTIONS, PLACES, SHAPES, withArticle } from './world.ts';
 
 export type AnswerType = 'yes/no' | 'number' | 'other';
 

@@ -1,7 +1,7 @@
 // A tiny rasteriser for the synthetic images: RGB canvases with a noisy background and filled
 // shapes, anti-aliased by 4x4 supersampling of each edge pixel. Pixels are [height, width, 3] bytes.
 import { Rng } from '../../util/rng.ts';
-import type { ShapeName } from './vocab.ts';
+import type { ShapeName } from './world.ts';
 
 export interface Canvas {
   size: number;

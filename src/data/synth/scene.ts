@@ -4,7 +4,7 @@
 // Coordinates are fractions of the image side; every draw comes from the caller's Rng.
 import type { Rng } from '../../util/rng.ts';
 import { background, cloneCanvas, drawShape, type Canvas } from './raster.ts';
-import { BACKGROUNDS, COLOURS, DIRECTIONS, PLACES, SHAPES, SIZES, type Colour, type Direction, type Place, type Shape } from './vocab.ts';
+import { BACKGROUNDS, COLOURS, DIRECTIONS, PLACES, SHAPES, SIZES, type Colour, type Direction, type Place, type Shape } from './world.ts';
 
 export interface SceneObject {
   shape: Shape;

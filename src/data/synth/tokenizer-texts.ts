@@ -7,7 +7,7 @@ import { allClipCaptions, allImageCaptions } from './captions.ts';
 import { describeClip, describeImage } from './documents.ts';
 import { clipQuestions, imageQuestions } from './questions.ts';
 import { sampleClipScene, sampleImageScene } from './scene.ts';
-import { BACKGROUNDS, COLOURS, COUNT_WORDS, DIRECTIONS, PLACES, PROMPT_TEXTS, SHAPES, SIZES } from './vocab.ts';
+import { BACKGROUNDS, COLOURS, COUNT_WORDS, DIRECTIONS, PLACES, PROMPT_TEXTS, SHAPES, SIZES } from './world.ts';
 
 const SAMPLED_SCENES = 200;
 
