@@ -5,6 +5,7 @@
 // `resampler:` naming a pooler preset puts a new attentional pooler there instead (Table 4).
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly-config.ts';
+import { STAGE_ASSEMBLY } from './assemblies.ts';
 import { presetNames } from '../models/presets.ts';
 import { alignmentDatasets, alignmentReferences, alignmentShape, frozenLlmReferences, frozenLlmShape } from './training/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './assembly-io.ts';
@@ -44,7 +45,7 @@ async function train(ctx: StageContext<Config, References>, seed: number): Promi
   const { vision, llm, adapter } = ctx.upstream;
   const tlmFrom = adapter ? TLM_IN[adapter.kind] : undefined;
   const { tlm, ...front } = ownSpecs(config, experiment);
-  const configs = resolveAssembly('vadapter', {
+  const configs = resolveAssembly(STAGE_ASSEMBLY['align-adapter'], {
     vit: upstreamComponentConfig(vision, 'vit'),
     llm: upstreamComponentConfig(llm, 'lm'),
     tlm: adapter ? upstreamComponentConfig(adapter, tlmFrom!) : tlm,

@@ -3,6 +3,7 @@
 // language-only pretrain-lm stage (`decoder:`) or, without one, from random init (Table 3's arms).
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly-config.ts';
+import { STAGE_ASSEMBLY } from './assemblies.ts';
 import { alignmentDatasets, alignmentReferences, alignmentShape } from './training/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './assembly-io.ts';
 import { trainOnCaptions } from './training/caption-training.ts';
@@ -34,7 +35,7 @@ async function train(ctx: StageContext<Config, References>, seed: number): Promi
   const { config, experiment } = ctx;
   const { vision, decoder } = ctx.upstream;
   const specs = ownSpecs(config, experiment);
-  const configs = resolveAssembly('captioner', {
+  const configs = resolveAssembly(STAGE_ASSEMBLY['align-decoder'], {
     vit: upstreamComponentConfig(vision, 'vit'),
     tlm: decoder ? upstreamComponentConfig(decoder, 'lm') : specs.tlm,
     pooler: specs.pooler,

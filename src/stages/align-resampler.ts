@@ -2,6 +2,7 @@
 // is the whole adapter: frozen ViT -> [FC] -> resampler -> FC -> frozen LLM.
 import { z } from 'zod';
 import { resolveAssembly } from '../models/assembly-config.ts';
+import { STAGE_ASSEMBLY } from './assemblies.ts';
 import { alignmentDatasets, alignmentReferences, alignmentShape, frozenLlmReferences, frozenLlmShape } from './training/alignment-options.ts';
 import { loadFromUpstream, upstreamComponentConfig } from './assembly-io.ts';
 import { trainOnCaptions } from './training/caption-training.ts';
@@ -23,7 +24,7 @@ type References = typeof references;
 async function train(ctx: StageContext<Config, References>, seed: number): Promise<void> {
   const { config, experiment } = ctx;
   const { vision, llm } = ctx.upstream;
-  const configs = resolveAssembly('perceiver', {
+  const configs = resolveAssembly(STAGE_ASSEMBLY['align-resampler'], {
     vit: upstreamComponentConfig(vision, 'vit'),
     llm: upstreamComponentConfig(llm, 'lm'),
     resampler: componentSpec(config.resampler, experiment, ['resampler']),

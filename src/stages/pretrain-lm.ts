@@ -3,6 +3,7 @@
 // `corpus` mixing them with text-only datasets (data.text, e.g. the synthetic scene documents).
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly-config.ts';
+import { STAGE_ASSEMBLY } from './assemblies.ts';
 import { hashString } from '../util/rng.ts';
 import { componentRefSchema, componentSpec } from './training/components.ts';
 import { corpusSources } from './experiment-data.ts';
@@ -27,7 +28,7 @@ const configSchema = z.strictObject({
 type Config = z.output<typeof configSchema>;
 
 function assemblyConfigs(config: Config, experiment: StageExperiment) {
-  return resolveAssembly('lm', { lm: componentSpec(config.model, experiment, ['model']) }, ['model']) as ConfigsOf<'lm'>;
+  return resolveAssembly(STAGE_ASSEMBLY['pretrain-lm'], { lm: componentSpec(config.model, experiment, ['model']) }, ['model']) as ConfigsOf<'lm'>;
 }
 
 async function train(ctx: StageContext<Config>, seed: number): Promise<void> {

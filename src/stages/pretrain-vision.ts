@@ -3,6 +3,7 @@
 // downstream stages load `vit.*` from this stage's checkpoint.
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly-config.ts';
+import { STAGE_ASSEMBLY } from './assemblies.ts';
 import { componentRefSchema, componentSpec } from './training/components.ts';
 import { contrastiveBatch } from './training/model-batches.ts';
 import { trainingDatasets, trainingInputs } from './training/stage-inputs.ts';
@@ -22,7 +23,7 @@ type Config = z.output<typeof configSchema>;
 function assemblyConfigs(config: Config, experiment: StageExperiment) {
   const vit = componentSpec(config.model, experiment, ['model']);
   const text = componentSpec(config.text, experiment, ['text']);
-  return resolveAssembly('contrastive', { vit, text, embedDim: config.embedDim }, []) as ConfigsOf<'contrastive'>;
+  return resolveAssembly(STAGE_ASSEMBLY['pretrain-vision'], { vit, text, embedDim: config.embedDim }, []) as ConfigsOf<'contrastive'>;
 }
 
 async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
