@@ -1,5 +1,5 @@
 // Lint rules: typescript-eslint's recommended set, plus the layering rule of docs/ARCHITECTURE.md
-// (lower layers never import the CLI).
+// (lower layers never import the CLI; eval/ never imports stages/).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -19,6 +19,15 @@ export default tseslint.config(
     ignores: ['src/cli/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/*'], message: 'only src/cli may import src/cli (layers point down)' }] }],
+    },
+  },
+  {
+    files: ['src/eval/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/cli/*'], message: 'only src/cli may import src/cli (layers point down)' },
+        { group: ['**/stages/**'], message: 'eval/ sits below stages/ (docs/ARCHITECTURE.md): stages call eval, not the other way' },
+      ] }],
     },
   },
 );
