@@ -8,13 +8,13 @@ import type { MixtureOptions } from '../data/mixture.ts';
 import { unknownNameMessage, userError } from '../util/errors.ts';
 import { unknownName } from '../data/names.ts';
 import type { EvalSetRef } from '../eval/evaluate-assembly.ts';
+import { DEFAULT_SHAPE } from '../models/summary.ts';
 import { DEFAULT_EVAL_SETS, type EvalTask } from '../eval/tasks.ts';
 import type { StageExperiment } from './types.ts';
 
-export const DEFAULT_FRAMES = 8; // the paper's clip length; an image is repeated to it
-
+/** data.frames, else the paper's clip length (the default `vadapter model summary` and report/ assume too); an image is repeated to it. */
 export function framesPerExample(experiment: StageExperiment): number {
-  return experiment.data.frames ?? DEFAULT_FRAMES;
+  return experiment.data.frames ?? DEFAULT_SHAPE.frames;
 }
 
 /** The training mixture: every `data.train` source, weighted by `data.mixture` (default equal). */
@@ -40,7 +40,7 @@ export function corpusSources(experiment: StageExperiment, weights: Record<strin
 }
 
 export function tokenizerPath(experiment: StageExperiment): string {
-  const path = (experiment.data as { tokenizer?: string }).tokenizer;
+  const path = experiment.data.tokenizer;
   if (!path) throw userError('missing_key', 'no tokenizer: set data.tokenizer to a tokenizer.json', { path: ['data', 'tokenizer'] });
   return resolve(path);
 }
