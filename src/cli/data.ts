@@ -125,7 +125,7 @@ const importCommand: CommandModule = {
 
 export const dataCommand: CommandModule = {
   command: 'data <command>',
-  describe: 'datasets as Arrow shards: generate synthetic ones, inspect, import COCO / VQA / Parquet',
+  describe: 'datasets as Arrow shards: generate synthetic ones, inspect, import COCO / VQA / Parquet / videos',
   builder: (y) => y.command(synthCommand).command(inspectCommand).command(importCommand).demandCommand(1, 'name a data command') as never,
   handler: () => undefined,
 };

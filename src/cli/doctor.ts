@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import type { BackendProbe } from '../backend/index.ts';
+import { FFMPEG_HINT, findFfmpeg, type FfmpegBinary } from '../data/video/ffmpeg.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 import { packageVersion } from './version.ts';
 
@@ -18,6 +19,7 @@ const REPORTED_PACKAGES = [
   'apache-arrow',
   'better-sqlite3',
   'sharp',
+  '@ffmpeg-installer/ffmpeg',
   'yargs',
   'yaml',
   'zod',
@@ -34,6 +36,7 @@ interface DoctorReport {
   selected: string;
   matmulGflops: number;
   packages: Record<string, string | null>;
+  ffmpeg: FfmpegBinary | null; // what video imports decode with
 }
 
 /** Look for node_modules/<pkg>/package.json from here upwards, as Node's resolver would. */
@@ -65,6 +68,7 @@ async function collect(backend: string | undefined): Promise<DoctorReport> {
     selected,
     matmulGflops: Math.round(matmulGflops * 100) / 100,
     packages: Object.fromEntries(REPORTED_PACKAGES.map((p) => [p, installedVersion(p)])),
+    ffmpeg: findFfmpeg(),
   };
 }
 
@@ -76,11 +80,13 @@ function printHuman(r: DoctorReport): void {
   printLine(`selected: ${r.selected}   matmul 512x512 fp32: ${r.matmulGflops} GFLOP/s`);
   printLine();
   printLine(formatTable(['package', 'version'], Object.entries(r.packages).map(([p, v]) => [p, v ?? 'not installed'])));
+  printLine();
+  printLine(r.ffmpeg ? `ffmpeg (video imports): ${r.ffmpeg.path} (${r.ffmpeg.source}), ${r.ffmpeg.version}` : `ffmpeg (video imports): none found; ${FFMPEG_HINT}`);
 }
 
 export const doctorCommand: CommandModule<object, { json: boolean; backend?: string }> = {
   command: 'doctor',
-  describe: 'check the installation: backends, the one selected, its matmul speed, package versions',
+  describe: 'check the installation: backends, the one selected, its matmul speed, package versions, the ffmpeg video imports use',
   builder: (y) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })

@@ -16,6 +16,14 @@ export function createStagingDir(target: string): string {
   return staging;
 }
 
+/** The fixed staging directory of a resumable write to `target` (kept across attempts), created if absent. */
+export function resumableStagingDir(target: string): string {
+  assertReplaceable(target);
+  const staging = join(dirname(target), `.${basename(target)}.partial`);
+  mkdirSync(staging, { recursive: true });
+  return staging;
+}
+
 /** An existing target must be empty or a dataset: other directories are never overwritten. */
 function assertReplaceable(target: string): void {
   if (!existsSync(target)) return;

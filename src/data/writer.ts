@@ -28,6 +28,17 @@ export interface WriterOptions {
   source?: Record<string, unknown>;
 }
 
+/**
+ * A write that can continue after an interruption (importers/resume.ts): its staging directory is
+ * fixed and kept when the write fails; the shards already closed there stay as they are.
+ */
+export interface ResumePoint {
+  staging: string;
+  shards: ShardEntry[];
+  /** After each shard closes, with every shard closed so far: where a later attempt can start. */
+  onShard(shards: ShardEntry[]): void;
+}
+
 const DEFAULT_BATCH_ROWS = 256;
 const DEFAULT_SHARD_ROWS = 8192;
 const DEFAULT_SHARD_BYTES = 256 * 2 ** 20;
@@ -86,7 +97,7 @@ export class DatasetWriter {
   private schema: Schema | undefined;
   private pending: Row[] = [];
   private shard: ShardFile | undefined;
-  private readonly shards: ShardEntry[] = [];
+  private readonly shards: ShardEntry[];
   private readonly batchRows: number;
   private readonly shardRows: number;
   private readonly shardBytes: number;
@@ -95,15 +106,17 @@ export class DatasetWriter {
     readonly dir: string,
     private readonly staging: string,
     private readonly options: WriterOptions,
+    private readonly resume?: ResumePoint,
   ) {
     this.kind = getKind(options.kind);
+    this.shards = [...(resume?.shards ?? [])];
     this.batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
     this.shardRows = Math.max(this.batchRows, Math.ceil((options.shardRows ?? DEFAULT_SHARD_ROWS) / this.batchRows) * this.batchRows);
     this.shardBytes = options.shardBytes ?? DEFAULT_SHARD_BYTES;
   }
 
-  static async create(dir: string, options: WriterOptions): Promise<DatasetWriter> {
-    return new DatasetWriter(dir, createStagingDir(dir), options);
+  static async create(dir: string, options: WriterOptions, resume?: ResumePoint): Promise<DatasetWriter> {
+    return new DatasetWriter(dir, resume?.staging ?? createStagingDir(dir), options, resume);
   }
 
   /** Append a row; the first row fixes which optional columns the dataset has. */
@@ -143,6 +156,7 @@ export class DatasetWriter {
     if (!this.shard) return;
     this.shards.push(await this.shard.close(this.staging));
     this.shard = undefined;
+    this.resume?.onShard([...this.shards]);
   }
 
   /** Write what is pending and the manifest, then move the dataset into place. */
@@ -160,10 +174,10 @@ export class DatasetWriter {
     }
   }
 
-  /** Drop everything written so far; the target directory is untouched. */
+  /** Drop everything written so far (a resumable write keeps its closed shards); the target directory is untouched. */
   abort(): void {
     this.shard?.destroy();
-    discardStagingDir(this.staging);
+    if (!this.resume) discardStagingDir(this.staging);
   }
 
   private manifest(): Manifest {
@@ -179,9 +193,9 @@ export class DatasetWriter {
   }
 }
 
-/** Write all `rows` as a dataset at `dir`; on any error nothing is left behind and `dir` is untouched. */
-export async function writeDataset(dir: string, options: WriterOptions, rows: Iterable<Row> | AsyncIterable<Row>): Promise<Manifest> {
-  const writer = await DatasetWriter.create(dir, options);
+/** Write all `rows` as a dataset at `dir`; on any error `dir` is untouched and nothing is left behind (but a resumable write's closed shards). */
+export async function writeDataset(dir: string, options: WriterOptions, rows: Iterable<Row> | AsyncIterable<Row>, resume?: ResumePoint): Promise<Manifest> {
+  const writer = await DatasetWriter.create(dir, options, resume);
   try {
     for await (const row of rows) await writer.add(row);
   } catch (err) {

@@ -22,12 +22,23 @@ export type AdapterMask = 'causal' | 'bidirectional';
  */
 export type VisualNorm = 'embedding' | 'none';
 
+/**
+ * CoCa's second objective beside the contrastive one: the text tower also captions the image from a
+ * pooler's tokens (its `<bos>` and the caption after them), the loss weighted by `weight`. It makes
+ * the ViT carry what captions name (shape, not only colour) when a batch's pairs are told apart by
+ * colour alone.
+ */
+export interface Captioning {
+  pooler: PoolerConfig;
+  weight: number;
+}
+
 /** The VAdapter's cross-attention module in front of the TLM: the paper's perceiver resampler, or an attentional pooler (Table 4). */
 type AdapterFront = { resampler: ResamplerConfig; pooler?: never } | { pooler: PoolerConfig; resampler?: never };
 
 export type AssemblyConfigs =
   | { kind: 'lm'; lm: LmConfig }
-  | { kind: 'contrastive'; vit: VitConfig; text: LmConfig; embedDim: number }
+  | { kind: 'contrastive'; vit: VitConfig; text: LmConfig; embedDim: number; captioning?: Captioning }
   | { kind: 'captioner'; vit: VitConfig; pooler: PoolerConfig; tlm: LmConfig; decoderMask: DecoderMask }
   | ({ kind: 'vadapter'; vit: VitConfig; tlm: LmConfig; llm: LmConfig; adapterMask: AdapterMask; decoderMask: DecoderMask; visualNorm?: VisualNorm } & AdapterFront)
   | { kind: 'perceiver'; vit: VitConfig; resampler: ResamplerConfig; llm: LmConfig; decoderMask: DecoderMask; visualNorm?: VisualNorm };
@@ -53,6 +64,7 @@ export interface AssemblySpec {
   pooler?: ComponentSpec;
   resampler?: ComponentSpec;
   embedDim?: number;
+  captioning?: { pooler: ComponentSpec; weight: number }; // contrastive: CoCa's captioning objective
   adapterMask?: AdapterMask;
   decoderMask?: DecoderMask;
   visualNorm?: VisualNorm;
@@ -71,7 +83,8 @@ export function resolveAssembly(kind: AssemblyKind, spec: AssemblySpec, path: (s
   if (kind === 'lm') return { kind, lm: resolveComponent('lm', need(spec, 'lm', kind, path), {}, at('lm')) };
   const vit = resolveComponent('vit', need(spec, 'vit', kind, path), {}, at('vit'));
   if (kind === 'contrastive') {
-    return { kind, vit, text: resolveComponent('lm', need(spec, 'text', kind, path), {}, at('text')), embedDim: spec.embedDim ?? vit.width };
+    const text = resolveComponent('lm', need(spec, 'text', kind, path), {}, at('text'));
+    return { kind, vit, text, embedDim: spec.embedDim ?? vit.width, ...captioningOf(spec, vit, text, path) };
   }
   if (kind === 'captioner') {
     const tlm = resolveComponent('lm', need(spec, 'tlm', kind, path), {}, at('tlm'));
@@ -87,6 +100,15 @@ export function resolveAssembly(kind: AssemblyKind, spec: AssemblySpec, path: (s
   }
   const tlm = resolveComponent('lm', need(spec, 'tlm', kind, path), {}, at('tlm'));
   return { kind, vit, ...adapterFront(spec, vit, tlm, path), tlm, llm, adapterMask: spec.adapterMask ?? 'causal', decoderMask, visualNorm: spec.visualNorm ?? 'embedding' };
+}
+
+/** The contrastive assembly's captioning objective, when the spec asks for it: its pooler emits tokens of the text tower's width. */
+function captioningOf(spec: AssemblySpec, vit: VitConfig, text: LmConfig, path: (string | number)[]): { captioning?: Captioning } {
+  if (spec.captioning === undefined) return {};
+  const at = [...path, 'captioning', 'pooler'];
+  const pooler = resolveComponent('pooler', spec.captioning.pooler, { width: text.width, inputWidth: vit.width }, at);
+  checkJoin(pooler.width === text.width && pooler.inputWidth === vit.width, `pooler widths ${pooler.inputWidth} -> ${pooler.width} must be the ViT's ${vit.width} -> the text tower's ${text.width}`, at);
+  return { captioning: { pooler, weight: spec.captioning.weight } };
 }
 
 /** The VAdapter's module in front of the TLM: `resampler` when given, else `pooler`; either emits tokens of the TLM's width. */

@@ -1,7 +1,7 @@
 // Assemblies: the models a stage trains, each with its parameters (named by component), the names
 // the optimizer updates (the rest are frozen), and its loss.
 //   lm          language-only pretraining: lm.*
-//   contrastive ViT pretraining (CLIP-style): vit.*, text.*, proj.*
+//   contrastive ViT pretraining (CLIP-style): vit.*, text.*, proj.* [, pooler.* with CoCa's captioning loss]
 //   captioner   progressive stage 1: frozen vit -> pooler -> tlm (decoder)        trains pooler, tlm
 //   vadapter    progressive stage 2: frozen vit -> fc_in -> resampler -> tlm -> fc_out -> frozen llm
 //                                                                                trains fc_in, resampler, tlm, fc_out
@@ -51,7 +51,12 @@ function componentInits(c: AssemblyConfigs): Record<string, Init> {
     case 'lm':
       return { lm: (f) => initLm(c.lm, 0, f) };
     case 'contrastive':
-      return { vit: (f) => initVit(c.vit, 0, f), text: (f) => initLm(c.text, 0, f), proj: (f) => initProjections(f, c) };
+      return {
+        vit: (f) => initVit(c.vit, 0, f),
+        text: (f) => initLm(c.text, 0, f),
+        proj: (f) => initProjections(f, c),
+        ...(c.captioning ? { pooler: (f: ParamFactory) => initPooler(c.captioning!.pooler, 0, f) } : {}),
+      };
     case 'captioner':
       return { vit: (f) => initVit(c.vit, 0, f), pooler: (f) => initPooler(c.pooler, 0, f), tlm: (f) => initLm(c.tlm, 0, f) };
     case 'vadapter':

@@ -1,6 +1,7 @@
 // pretrain-vision: a ViT trained contrastively against captions (CLIP-style), so that a frozen
-// vision encoder exists without downloading CoCa weights. The text tower is discarded afterwards;
-// downstream stages load `vit.*` from this stage's checkpoint.
+// vision encoder exists without downloading CoCa weights; with `captioning:`, also by CoCa's
+// captioning loss (the text tower captions the image from a pooler's tokens). The text tower and
+// the pooler are discarded afterwards; downstream stages load `vit.*` from this stage's checkpoint.
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly-config.ts';
 import { STAGE_ASSEMBLY } from './assemblies.ts';
@@ -16,6 +17,12 @@ const configSchema = z.strictObject({
   model: componentRefSchema.default('vit'), // the ViT: a key of models: or an inline block
   text: componentRefSchema.default({ preset: 'lm-tiny' }), // the text tower
   embedDim: z.number().int().positive().optional(), // joint embedding width; default the ViT's
+  captioning: z
+    .strictObject({
+      pooler: componentRefSchema.default({ preset: 'pooler-tiny' }), // its queries become the text tower's prefix
+      weight: z.number().positive().default(1), // the caption loss's weight beside the contrastive loss
+    })
+    .optional(),
   ...trainingShape,
 });
 type Config = z.output<typeof configSchema>;
@@ -23,7 +30,8 @@ type Config = z.output<typeof configSchema>;
 function assemblyConfigs(config: Config, experiment: StageExperiment) {
   const vit = componentSpec(config.model, experiment, ['model']);
   const text = componentSpec(config.text, experiment, ['text']);
-  return resolveAssembly(STAGE_ASSEMBLY['pretrain-vision'], { vit, text, embedDim: config.embedDim }, []) as ConfigsOf<'contrastive'>;
+  const captioning = config.captioning && { pooler: componentSpec(config.captioning.pooler, experiment, ['captioning', 'pooler']), weight: config.captioning.weight };
+  return resolveAssembly(STAGE_ASSEMBLY['pretrain-vision'], { vit, text, embedDim: config.embedDim, captioning }, []) as ConfigsOf<'contrastive'>;
 }
 
 async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
@@ -32,7 +40,7 @@ async function train(ctx: StageContext<Config>, seed: number): Promise<void> {
     configs,
     vocabPath: ['text', 'vocab'],
     batches: frameFamily(ctx.experiment, configs.vit.image),
-    loss: (assembly, b, text) => assembly.loss(contrastiveBatch(b, text)),
+    loss: (assembly, b, text) => assembly.loss(contrastiveBatch(b, text, configs.captioning !== undefined)),
   });
 }
 

@@ -40,6 +40,8 @@ test('doctor --json reports backends, the selection and a matmul figure', () => 
     assert.equal(typeof b.available, 'boolean');
     if (!b.available) assert.ok(b.reason.length > 0, `${b.name} says why it is unavailable`);
   }
+  assert.equal(report.ffmpeg.source, 'npm', 'the ffmpeg npm ci installs');
+  assert.match(report.ffmpeg.version, /^ffmpeg version /);
   assert.equal(report.backends.find((b: { name: string }) => b.name === 'wasm').available, true);
 });
 

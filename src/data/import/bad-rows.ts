@@ -40,13 +40,13 @@ export class BadRows {
   }
 }
 
-/** Elements of `list` that fit `schema`; the others are bad rows at `name[i]`. */
+/** Elements of `list` that fit `schema`; the others are bad rows at `name[i]` (at `[i]` for a list at the top of the file: name ''). */
 export function validElements<T extends z.ZodType>(list: unknown[], schema: T, file: string, name: string, bad: BadRows): (z.output<T> & { index: number })[] {
   const out: (z.output<T> & { index: number })[] = [];
   list.forEach((item, index) => {
     const r = schema.safeParse(item);
     if (r.success) out.push({ ...(r.data as object), index } as z.output<T> & { index: number });
-    else zodIssues(r.error, file, [name, index]).forEach((issue) => bad.report(issue));
+    else zodIssues(r.error, file, name === '' ? [index] : [name, index]).forEach((issue) => bad.report(issue));
   });
   return out;
 }

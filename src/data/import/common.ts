@@ -37,7 +37,7 @@ export async function writeImport(o: ImportCommon, input: string, writer: Omit<W
   return { out: o.out, kind: manifest.kind, rows: manifest.totalRows, shards: manifest.shards.length, fingerprint: manifest.fingerprint, skipped: bad.count, problems: bad.examples, notes };
 }
 
-function defaultName(out: string): string {
+export function defaultName(out: string): string {
   return out.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || 'dataset';
 }
 
@@ -54,12 +54,16 @@ export async function* checkedRows<T>(items: Iterable<T> | AsyncIterable<T>, mak
   }
 }
 
-/** The rows, failing at the end if there were none (before the dataset is committed). */
-async function* nonEmpty(rows: AsyncIterable<Row>, input: string, bad: BadRows): AsyncGenerator<Row> {
-  let n = 0;
+/**
+ * The rows, failing at the end if there were none (before the dataset is committed); `already`
+ * counts rows written by an earlier attempt, `onEnd` runs once every row is out.
+ */
+export async function* nonEmpty(rows: AsyncIterable<Row>, input: string, bad: BadRows, o: { already?: number; onEnd?: () => void } = {}): AsyncGenerator<Row> {
+  let n = o.already ?? 0;
   for await (const row of rows) {
     n++;
     yield row;
   }
   if (n === 0) throw userError('no_rows', `no row could be imported${bad.count > 0 ? ` (${bad.count} bad rows skipped)` : ''}`, { file: input });
+  o.onEnd?.();
 }

@@ -5,6 +5,10 @@ import type { CocoOptions } from './coco.ts';
 import type { ImportReport } from './common.ts';
 import type { ParquetOptions } from './parquet.ts';
 import type { VqaOptions } from './vqa.ts';
+import type { MsrvttOptions } from './msrvtt.ts';
+import type { VatexOptions } from './vatex.ts';
+import type { VideoQaOptions } from './video-qa.ts';
+import type { VideoTextOptions } from './video-text.ts';
 
 export interface ImporterOption {
   name: string;
@@ -30,6 +34,18 @@ export const COMMON_OPTIONS: ImporterOption[] = [
   { name: 'name', type: 'string', describe: "dataset name in the manifest (default: the output directory's name)" },
   { name: 'limit', type: 'number', describe: 'import at most this many rows' },
 ];
+
+/** What every video importer takes beside its annotation file (videos.ts VIDEO_DEFAULTS). */
+const VIDEO_OPTIONS: ImporterOption[] = [
+  { name: 'videos', type: 'string', describe: 'folder holding the videos the annotations name', required: true },
+  { name: 'frames', type: 'number', describe: 'frames kept per clip, uniformly over it (segment centres; a short clip repeats its last) (default 8)' },
+  { name: 'size', type: 'number', describe: 'frames are scaled to cover size x size and centre-cropped (default 224)' },
+  { name: 'jobs', type: 'number', describe: 'ffmpeg processes at once (default: the cores, at most 8)' },
+  { name: 'timeout', type: 'number', describe: 'seconds one video may take to decode (default 120)' },
+  { name: 'shard-rows', type: 'number', describe: 'rows per shard; an interrupted import keeps whole shards and continues after them (default 1024)' },
+];
+
+const VIDEO_KIND: ImporterOption = { name: 'kind', type: 'string', describe: 'caption-eval: one row per video with all its references; video-text: one row per caption', choices: ['caption-eval', 'video-text'] };
 
 export const IMPORTERS: Importer[] = [
   {
@@ -64,5 +80,53 @@ export const IMPORTERS: Importer[] = [
     ],
     examples: [['$0 data import parquet cc3m/*.parquet --out datasets/cc3m', 'img2dataset output as a training set']],
     run: async (o) => (await import('./parquet.ts')).importParquet(o as unknown as ParquetOptions),
+  },
+  {
+    name: 'video-text',
+    describe: 'a folder of videos + a captions CSV / JSONL (video, caption), or WebVid CSV -> video-text',
+    options: [
+      { name: 'captions', type: 'string', describe: 'CSV or JSON Lines (.jsonl): columns video (or path, file) and caption (or text); WebVid: videoid, name, page_dir', required: true },
+      { name: 'format', type: 'string', describe: 'table: the columns above; webvid: WebVid CSV, videos at <page_dir>/<videoid>.mp4', choices: ['table', 'webvid'] },
+      ...VIDEO_OPTIONS,
+    ],
+    examples: [
+      ['$0 data import video-text --captions clips.csv --videos clips --out datasets/my-clips', 'a folder of clips with their captions as training data'],
+      ['$0 data import video-text --format webvid --captions results_2M_val.csv --videos webvid/videos --out datasets/webvid-val', 'WebVid'],
+    ],
+    run: async (o) => (await import('./video-text.ts')).importVideoText(o as unknown as VideoTextOptions),
+  },
+  {
+    name: 'msrvtt',
+    describe: 'MSR-VTT videodatainfo JSON (videos, sentences) + video folder -> caption-eval (or video-text)',
+    options: [
+      { name: 'annotations', type: 'string', describe: 'test_videodatainfo.json or train_val_videodatainfo.json', required: true },
+      { name: 'split', type: 'string', describe: 'the videos whose "split" is this (default test)', choices: ['train', 'validate', 'test', 'all'] },
+      VIDEO_KIND,
+      ...VIDEO_OPTIONS,
+    ],
+    examples: [['$0 data import msrvtt --annotations test_videodatainfo.json --videos TestVideo --out datasets/msrvtt-test', 'the 2990 test videos, 20 references each']],
+    run: async (o) => (await import('./msrvtt.ts')).importMsrvtt(o as unknown as MsrvttOptions),
+  },
+  {
+    name: 'vatex',
+    describe: 'VATEX JSON (videoID, enCap) + clip folder -> caption-eval (or video-text)',
+    options: [{ name: 'annotations', type: 'string', describe: 'vatex_validation_v1.0.json or the like', required: true }, VIDEO_KIND, ...VIDEO_OPTIONS],
+    examples: [['$0 data import vatex --annotations vatex_validation_v1.0.json --videos vatex/val --out datasets/vatex-val', 'VATEX val, 10 English references a clip']],
+    run: async (o) => (await import('./vatex.ts')).importVatex(o as unknown as VatexOptions),
+  },
+  {
+    name: 'video-qa',
+    describe: 'MSRVTT-QA / MSVD-QA JSON (video_id or video, question, answer) + video folder -> vqa-eval',
+    options: [
+      { name: 'questions', type: 'string', describe: 'a JSON list of {video_id | video, question, answer, id}', required: true },
+      { name: 'video-name', type: 'string', describe: 'file name of a numeric video id, {id} replaced (default video{id}, as MSRVTT-QA)' },
+      { name: 'mapping', type: 'string', describe: 'MSVD-QA: youtube_mapping.txt, lines "<clip name> vid<id>"' },
+      ...VIDEO_OPTIONS,
+    ],
+    examples: [
+      ['$0 data import video-qa --questions msrvtt_qa/test.json --videos TestVideo --out datasets/msrvtt-qa-test', 'MSRVTT-QA test'],
+      ['$0 data import video-qa --questions msvd_qa/test.json --mapping youtube_mapping.txt --videos YouTubeClips --out datasets/msvd-qa-test', 'MSVD-QA test'],
+    ],
+    run: async (o) => (await import('./video-qa.ts')).importVideoQa(o as unknown as VideoQaOptions),
   },
 ];

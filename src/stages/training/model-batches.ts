@@ -23,9 +23,14 @@ export function lmBatch(texts: string[], enc: TextEncoding, repeat: boolean[] = 
   return { ids: idsTensor(seq), mask: maskTensor(seq) }; // [B, the longest sequence of the batch]
 }
 
-export function contrastiveBatch(host: FramesHost, enc: TextEncoding): ContrastiveBatch {
+/** The contrastive batch; with `captioning`, also the captions as the captioning objective's targets. */
+export function contrastiveBatch(host: FramesHost, enc: TextEncoding, captioning = false): ContrastiveBatch {
   const seq = encodeSequences(enc.tokenizer, host.captions, enc.maxTokens);
-  return { frames: tf.tensor(host.frames, host.shape), textIds: idsTensor(seq), textMask: maskTensor(seq) };
+  const batch = { frames: tf.tensor(host.frames, host.shape), textIds: idsTensor(seq), textMask: maskTensor(seq) };
+  if (!captioning) return batch;
+  const targets = encodeTargets(enc.tokenizer, host.captions, enc.maxTokens);
+  const bosIds = tf.fill([host.captions.length, 1], enc.tokenizer.bosId, 'int32');
+  return { ...batch, targets: { bosIds, targetIds: idsTensor(targets), targetMask: maskTensor(targets) } };
 }
 
 export interface PromptEncoding extends TextEncoding {
