@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { captionEvalExamples } from '../../src/data/eval-sets.ts';
 import { importMsrvtt } from '../../src/data/import/msrvtt.ts';
 import { importVatex } from '../../src/data/import/vatex.ts';
 import { importVideoQa } from '../../src/data/import/video-qa.ts';
@@ -92,6 +93,11 @@ test('MSR-VTT: the split\'s videos as caption-eval rows with all references; sam
     assert.deepEqual(short[3], short[2]);
     const xs = await Promise.all(short.slice(0, 3).map(async (j) => (await redCentre(j)).x));
     xs.forEach((x, i) => assert.ok(Math.abs(x - expectedX(i)) < 1.5, `short clip frame ${i} at ${x}`));
+    const read = [];
+    for await (const ex of captionEvalExamples(out, { frames: 4, height: 32, width: 32 })) read.push(ex); // what the evaluate stage reads
+    assert.deepEqual(read.map((e) => [e.key, e.frames.length]), [['video0', 4 * 32 * 32 * 3], ['video1', 4 * 32 * 32 * 3]]);
+    const at = (e: (typeof read)[number], f: number, x: number, y: number) => e.frames[((f * 32 + y) * 32 + x) * 3]; // red channel in [0, 1]
+    assert.ok(at(read[0], 0, Math.round(expectedX(2)), 16) > 0.6 && at(read[0], 0, 28, 4) < 0.6, 'the square, not the background, where the clip had it');
     const manifest = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8'));
     assert.deepEqual([manifest.source.sampling.frames, manifest.source.sampling.size], [4, 32]);
     assert.deepEqual(readdirSync(f.dir).filter((n) => n.startsWith('.')), [], 'no staging directory left behind');
