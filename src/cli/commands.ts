@@ -11,6 +11,7 @@ import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { stageCommand } from './stage.ts';
 import { statusCommand } from './status.ts';
+import { weightsCommand } from './weights.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, compareCommand, diagnoseCommand, gcCommand, stageCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, compareCommand, diagnoseCommand, gcCommand, stageCommand, weightsCommand];

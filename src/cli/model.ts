@@ -76,9 +76,27 @@ const summaryCommand: CommandModule<object, SummaryArgs> = {
   },
 };
 
+const runModelCommand: CommandModule<object, { ckpt: string; inputs: string; out: string; backend?: string }> = {
+  command: 'run <ckpt>',
+  describe: "run a checkpoint's model on inputs from a safetensors file: an LM maps input_ids [B, T] to logits [B, T, vocab] (as Hugging Face names them)",
+  builder: (y) =>
+    y
+      .positional('ckpt', { type: 'string', describe: 'a vadapter checkpoint with an lm component (vadapter weights import writes one)' })
+      .option('inputs', { type: 'string', demandOption: true, requiresArg: true, describe: 'safetensors with input_ids (int32 or int64)' })
+      .option('out', { type: 'string', demandOption: true, requiresArg: true, describe: 'safetensors to write the outputs to' })
+      .example('$0 model run weights/tinyllama.safetensors --inputs ids.safetensors --out logits.safetensors', "compare logits with the original model's") as never,
+  handler: async (args) => {
+    const { initBackend, resolveBackendRequest } = await import('../backend/index.ts');
+    await initBackend(resolveBackendRequest(args.backend));
+    const { runModel } = await import('../weights/run-model.ts');
+    const shapes = runModel(args.ckpt, args.inputs, args.out);
+    printLine(`wrote ${args.out}: ${Object.entries(shapes).map(([n, s]) => `${n} [${s.join(', ')}]`).join(', ')}`);
+  },
+};
+
 export const modelCommand: CommandModule = {
   command: 'model <command>',
-  describe: 'inspect model presets and assemblies',
-  builder: (y) => y.command(summaryCommand).demandCommand(1),
+  describe: 'inspect model presets and assemblies; run a checkpoint on given inputs',
+  builder: (y) => y.command(summaryCommand).command(runModelCommand).demandCommand(1),
   handler: () => undefined,
 };

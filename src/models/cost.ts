@@ -104,7 +104,7 @@ export function poolerCost(c: PoolerConfig, mediaTokens: number): Cost {
 export function lmCost(c: LmConfig, tokens: number, scored: number): Cost {
   const k = new Counter();
   const hd = c.width / c.heads;
-  k.params += c.vocab * c.width; // tied embedding
+  k.params += c.vocab * c.width * (c.tiedHead === false ? 2 : 1); // the token embedding (tied as the head), or it and an untied head
   for (let i = 0; i < c.layers; i++) {
     k.norm(c.width, c.norm);
     if (!c.parallel) k.norm(c.width, c.norm);

@@ -30,14 +30,14 @@ export function initNorm(f: ParamFactory, name: string, width: number, kind: Nor
   if (kind === 'layer') f.zeros(`${name}.bias`, [width]);
 }
 
-/** Normalise over the last axis. */
-export function norm(w: Weights, name: string, x: tf.Tensor, kind: NormKind = 'layer'): tf.Tensor {
+/** Normalise over the last axis (`eps` inside the square root, default 1e-6). */
+export function norm(w: Weights, name: string, x: tf.Tensor, kind: NormKind = 'layer', eps = EPS): tf.Tensor {
   if (kind === 'rms') {
     const meanSquare = tf.mean(tf.square(x), -1, true);
-    return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, EPS))), w.get(`${name}.scale`));
+    return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps))), w.get(`${name}.scale`));
   }
   const { mean, variance } = tf.moments(x, -1, true);
-  const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS)));
+  const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
   return tf.add(tf.mul(normed, w.get(`${name}.scale`)), w.get(`${name}.bias`));
 }
 

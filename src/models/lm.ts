@@ -1,6 +1,7 @@
 // PaLM-style decoder language model: token embedding, RoPE, causal attention with grouped key/value
 // heads (kvHeads 1 = multi-query), SwiGLU MLP, RMSNorm or LayerNorm, optional parallel block, no
-// biases, output logits through the tied token embedding. The forward pass takes token ids or input
+// biases, output logits through the tied token embedding (or an untied head, as imported LLaMA
+// models have). The forward pass takes token ids or input
 // embeddings (visual tokens as a prefix), a padding mask, a causal / bidirectional-prefix switch, and
 // a key/value cache for incremental decoding; on request it also returns every layer's attention
 // probabilities (for inspection: src/diagnose/).
@@ -21,6 +22,8 @@ export const lmConfigSchema = z
     norm: z.enum(['rms', 'layer']),
     parallel: z.boolean(), // attention and MLP read the same normed input and add together (PaLM)
     ropeBase: z.number().positive(),
+    tiedHead: z.boolean().optional(), // false: logits through a head of its own (`head.weight`, [vocab, width]); absent or true: the tied token embedding
+    normEps: z.number().positive().optional(), // the norms' epsilon; absent: 1e-6
   })
   .strict()
   .refine((c) => c.width % c.heads === 0, { message: 'width must be a multiple of heads', path: ['heads'] })
@@ -48,6 +51,7 @@ export function initLm(c: LmConfig, seed: number, f: ParamFactory = new ParamFac
     initDense(b, 'mlp.down', c.mlp, c.width, false);
   }
   initNorm(f, 'ln', c.width, c.norm);
+  if (c.tiedHead === false) f.normal('head.weight', [c.vocab, c.width], 0.02);
   return f.params;
 }
 
@@ -79,9 +83,9 @@ export function embedTokens(w: Weights, ids: tf.Tensor): tf.Tensor {
   return tf.gather(w.get('embed.weight'), ids);
 }
 
-/** hidden [..., width] -> logits [..., vocab] through the tied token embedding. */
+/** hidden [..., width] -> logits [..., vocab] through the untied head when the LM has one, else the tied token embedding. */
 export function lmLogits(w: Weights, hidden: tf.Tensor): tf.Tensor {
-  const embed = w.get('embed.weight'); // [vocab, width]
+  const embed = w.has('head.weight') ? w.get('head.weight') : w.get('embed.weight'); // [vocab, width]
   const lead = hidden.shape.slice(0, -1);
   const flat = tf.reshape(hidden, [-1, embed.shape[1]!]); // [rows, width]
   return tf.reshape(tf.matMul(flat, embed, false, true), [...lead, embed.shape[0]]); // [..., vocab]
@@ -117,10 +121,10 @@ function swiglu(w: Weights, x: tf.Tensor): tf.Tensor {
 }
 
 function block(w: Weights, c: LmConfig, x: tf.Tensor, ctx: LayerContext, past?: { k: tf.Tensor; v: tf.Tensor }) {
-  const h = norm(w, 'ln1', x, c.norm);
+  const h = norm(w, 'ln1', x, c.norm, c.normEps);
   const a = attention(w, c, h, ctx, past);
   const mid = tf.add(x, a.out);
-  const out = tf.add(mid, swiglu(w, c.parallel ? h : norm(w, 'ln2', mid, c.norm)));
+  const out = tf.add(mid, swiglu(w, c.parallel ? h : norm(w, 'ln2', mid, c.norm, c.normEps)));
   return { x: out, k: a.k, v: a.v };
 }
 
@@ -144,5 +148,5 @@ export function lmForward(w: Weights, c: LmConfig, input: LmInput): LmOutput {
     layers.push({ k: out.k, v: out.v });
   }
   const nextPosition = tf.add(past ? past.nextPosition : tf.zeros([b], 'int32'), tf.cast(tf.sum(mask, 1), 'int32')); // [B]
-  return { hidden: norm(w, 'ln', x, c.norm), cache: { layers, keyMask, nextPosition }, ...(attention ? { attention } : {}) };
+  return { hidden: norm(w, 'ln', x, c.norm, c.normEps), cache: { layers, keyMask, nextPosition }, ...(attention ? { attention } : {}) };
 }

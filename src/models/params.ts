@@ -10,6 +10,7 @@ export type Params = Map<string, tf.Variable>;
 /** Read access to one component's parameters by their names relative to it. */
 export interface Weights {
   get(name: string): tf.Tensor;
+  has(name: string): boolean;
   scope(prefix: string): Weights;
 }
 
@@ -22,6 +23,7 @@ export function weights(params: Params, prefix = ''): Weights {
       if (v === undefined) throw new Error(`no parameter "${full(name)}" (the model and its config disagree)`);
       return v;
     },
+    has: (name) => params.has(full(name)),
     scope: (sub) => weights(params, full(sub)),
   };
 }

@@ -93,7 +93,7 @@ test('MSR-VTT: the split\'s videos as caption-eval rows with all references; sam
     assert.deepEqual(short[3], short[2]);
     const xs = await Promise.all(short.slice(0, 3).map(async (j) => (await redCentre(j)).x));
     xs.forEach((x, i) => assert.ok(Math.abs(x - expectedX(i)) < 1.5, `short clip frame ${i} at ${x}`));
-    const read = [];
+    const read: { key: string; frames: Float32Array }[] = [];
     for await (const ex of captionEvalExamples(out, { frames: 4, height: 32, width: 32 })) read.push(ex); // what the evaluate stage reads
     assert.deepEqual(read.map((e) => [e.key, e.frames.length]), [['video0', 4 * 32 * 32 * 3], ['video1', 4 * 32 * 32 * 3]]);
     const at = (e: (typeof read)[number], f: number, x: number, y: number) => e.frames[((f * 32 + y) * 32 + x) * 3]; // red channel in [0, 1]

@@ -1,0 +1,52 @@
+"""Reference fixtures for `vadapter weights import` and `vadapter model run` (test/fixtures/weights/).
+
+Builds tiny random-initialised models with Hugging Face transformers, saves them as HF does
+(config.json + safetensors, one of them sharded in float16), and writes the inputs and the reference
+outputs beside them. Needs a virtual environment with torch, transformers and safetensors; vadapter
+itself never does: the fixtures are committed, so CI runs without Python.
+
+    python3 -m venv /tmp/pyenv && /tmp/pyenv/bin/pip install torch transformers safetensors
+    /tmp/pyenv/bin/python scripts/make-weight-fixtures.py
+"""
+import os
+
+import torch
+from safetensors.torch import save_file
+from transformers import LlamaConfig, LlamaForCausalLM
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "weights")
+
+
+def randomise(model, seed):
+    """Weights far from their init (norm scales away from 1), so that a wrong mapping shows."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * (0.3 if p.dim() > 1 else 0.2) + (1.0 if p.dim() == 1 else 0.0))
+
+
+def llama(name, tied, dtype, shard):
+    config = LlamaConfig(vocab_size=61, hidden_size=48, intermediate_size=72, num_hidden_layers=3, num_attention_heads=6,
+                         num_key_value_heads=2, rope_theta=500.0, rms_norm_eps=1e-5, tie_word_embeddings=tied,
+                         max_position_embeddings=64)
+    model = LlamaForCausalLM(config).eval()
+    randomise(model, seed=7 if tied else 8)
+    model = model.to(dtype)
+    path = os.path.join(OUT, name)
+    model.save_pretrained(path, max_shard_size=shard)
+    ids = torch.tensor([[1, 5, 9, 60, 2, 33, 17], [4, 4, 0, 12, 59, 8, 30]], dtype=torch.int64)
+    # The reference: the saved files loaded back in float32 (float16 weights widen exactly; RoPE's
+    # frequencies are computed afresh, not the float16-rounded buffer of the model above).
+    reloaded = LlamaForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
+    with torch.no_grad():
+        logits = reloaded(input_ids=ids).logits
+    save_file({"input_ids": ids, "logits": logits.contiguous()}, os.path.join(path, "reference.safetensors"))
+
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    llama("llama-untied", tied=False, dtype=torch.float32, shard="5GB")
+    llama("llama-tied-f16-sharded", tied=True, dtype=torch.float16, shard="60KB")
+    for root, _, files in os.walk(OUT):
+        for f in sorted(files):
+            print(os.path.relpath(os.path.join(root, f), OUT), os.path.getsize(os.path.join(root, f)))

@@ -1,0 +1,60 @@
+// `vadapter weights import`: a Hugging Face model (folder or file) -> a vadapter checkpoint whose
+// metadata holds the resolved component config (an `lm` assembly: `lm.*` tensors, as a pretrain-lm
+// stage writes), every tensor converted to float32 and laid out as vadapter keeps it. Each needed
+// tensor must be there with the shape the config implies; a stored tensor the format does not map
+// is an error too, so that a format mix-up cannot pass silently.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { modelMetadata } from '../ckpt/layout.ts';
+import { writeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
+import type { LmConfig } from '../models/lm.ts';
+import { userError } from '../util/errors.ts';
+import { toFloat32, transpose2d } from './dtype.ts';
+import { resolveFormat, type WeightFormat } from './formats.ts';
+import { openHfModel, readHfTensors } from './hf-model.ts';
+
+export interface ImportOptions {
+  out: string;
+  format?: string; // 'auto' (default) or a format name
+  config?: string; // config.json of a single safetensors file
+}
+
+export interface ImportResult {
+  out: string;
+  format: string;
+  component: WeightFormat['component'];
+  config: LmConfig;
+  tensors: number;
+  parameters: number;
+  sources: { file: string; sha256: string }[];
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function importWeights(path: string, o: ImportOptions): ImportResult {
+  const model = openHfModel(path, o.config);
+  const format = resolveFormat(model.config, model.configFile, o.format);
+  const config = format.config(model.config, model.configFile);
+  const mappings = format.tensors(config);
+  const stored = readHfTensors(model);
+  const used = new Set<string>();
+  const records: Record<string, TensorRecord> = {};
+  for (const m of mappings) {
+    const t = stored.get(m.hf);
+    if (!t) throw userError('missing_tensor', `no tensor "${m.hf}" (vadapter's ${format.component}.${m.ours}, shape [${m.shape.join(', ')}] by config.json)`, { file: model.path, path: [m.hf] });
+    const want = m.transpose ? [m.shape[1], m.shape[0]] : m.shape;
+    if (!sameShape(t.shape, want)) throw userError('shape_mismatch', `has shape [${t.shape.join(', ')}]; config.json implies [${want.join(', ')}]`, { file: t.file, path: [m.hf] });
+    const values = toFloat32(t, { file: t.file, name: m.hf });
+    const kept = m.transpose ? transpose2d(values, want[0], want[1]) : values;
+    records[`${format.component}.${m.ours}`] = { dtype: 'F32', shape: m.shape, data: new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength) };
+    used.add(m.hf);
+  }
+  const tiedCopy = (name: string) => config.tiedHead !== false && name === 'lm_head.weight'; // some versions save the tied head too
+  const extra = [...stored.keys()].filter((n) => !used.has(n) && !tiedCopy(n) && !format.ignored?.test(n));
+  if (extra.length > 0) throw userError('unexpected_tensor', `${extra.length} tensor(s) the ${format.name} format does not map, e.g. "${extra[0]}": is this the right format?`, { file: stored.get(extra[0])!.file, path: [extra[0]] });
+  const sources = model.files.map((file) => ({ file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') }));
+  const metadata = { ...modelMetadata({ configs: { kind: 'lm', lm: config }, sources: {} }), 'vadapter.imported': JSON.stringify({ format: format.name, sources }) };
+  writeSafetensors(o.out, records, metadata);
+  const parameters = mappings.reduce((a, m) => a + m.shape.reduce((x, y) => x * y, 1), 0);
+  return { out: o.out, format: format.name, component: format.component, config, tensors: mappings.length, parameters, sources };
+}

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/backend/index.ts';
+import { readSafetensors, writeSafetensors } from '../../src/ckpt/safetensors.ts';
+import { lmCost } from '../../src/models/cost.ts';
+import { importWeights } from '../../src/weights/import.ts';
+import { inspectWeights } from '../../src/weights/inspect.ts';
+import { runModel } from '../../src/weights/run-model.ts';
+
+await initBackend('cpu');
+
+// Made by scripts/make-weight-fixtures.py with transformers 5.18 (tiny random LLaMA models, norm scales
+// and projections far from their init; one untied in float32, one tied in float16 over two shards).
+const FIXTURES = join(import.meta.dirname, '../fixtures/weights');
+const BIN = join(import.meta.dirname, '../../bin/vadapter.js');
+const dir = mkdtempSync(join(tmpdir(), 'vadapter-weights-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+function floats(file: string, name: string): Float32Array {
+  const t = readSafetensors(file).tensors[name];
+  return new Float32Array(t.data.slice().buffer);
+}
+
+function relativeL2(got: Float32Array, want: Float32Array): number {
+  let [d, n] = [0, 0];
+  for (let i = 0; i < want.length; i++) {
+    d += (got[i] - want[i]) ** 2;
+    n += want[i] ** 2;
+  }
+  return Math.sqrt(d / n);
+}
+
+for (const name of ['llama-untied', 'llama-tied-f16-sharded']) {
+  test(`${name}: inspect names the format and config; the import reproduces transformers' logits within 1e-4 (relative L2)`, () => {
+    const path = join(FIXTURES, name);
+    const report = inspectWeights(path);
+    const f16 = name.includes('f16');
+    assert.equal(report.format, 'llama');
+    assert.equal(report.files.length, f16 ? 2 : 1);
+    assert.deepEqual(report.dtypes, f16 ? { F16: 29 } : { F32: 30 });
+    const config = report.mapsTo!.config;
+    assert.deepEqual([config.vocab, config.width, config.layers, config.heads, config.kvHeads, config.mlp, config.ropeBase, config.normEps, config.tiedHead], [61, 48, 3, 6, 2, 72, 500, 1e-5, f16]);
+    assert.equal(report.parameters, lmCost(config, 1, 1).params, 'the stored tensors are exactly the parameters the config implies');
+    const out = join(dir, `${name}.safetensors`);
+    const result = importWeights(path, { out });
+    assert.equal(result.parameters, report.parameters);
+    const logits = join(dir, `${name}-logits.safetensors`);
+    const reference = join(path, 'reference.safetensors');
+    assert.deepEqual(runModel(out, reference, logits), { logits: [2, 7, 61] });
+    const error = relativeL2(floats(logits, 'logits'), floats(reference, 'logits'));
+    assert.ok(error < 1e-4, `relative L2 error ${error}`);
+  });
+}
+
+test('the CLI imports and runs a fixture; bad files are exit-2 errors naming the file and the tensor', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  const ok = cli('weights', 'import', join(FIXTURES, 'llama-untied'), '--out', join(dir, 'cli.safetensors'), '--json');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).format, 'llama');
+  const ran = cli('model', 'run', join(dir, 'cli.safetensors'), '--inputs', join(FIXTURES, 'llama-untied', 'reference.safetensors'), '--out', join(dir, 'cli-logits.safetensors'));
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.ok(relativeL2(floats(join(dir, 'cli-logits.safetensors'), 'logits'), floats(join(FIXTURES, 'llama-untied', 'reference.safetensors'), 'logits')) < 1e-4);
+
+  const broken = (label: string, edit: (folder: string) => void) => {
+    const folder = join(dir, label);
+    cpSync(join(FIXTURES, 'llama-untied'), folder, { recursive: true });
+    edit(folder);
+    const r = cli('weights', 'import', folder, '--out', join(dir, `${label}.safetensors`));
+    assert.equal(r.status, 2, `${label}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, `${label}: no stack trace`);
+    return r.stderr;
+  };
+  const model = (folder: string) => join(folder, 'model.safetensors');
+  const rewrite = (folder: string, change: (t: ReturnType<typeof readSafetensors>['tensors']) => void) => {
+    const contents = readSafetensors(model(folder));
+    change(contents.tensors);
+    writeSafetensors(model(folder), contents.tensors, contents.metadata);
+  };
+  assert.match(broken('truncated', (f) => truncateSync(model(f), 100_000)), /model\.safetensors/);
+  assert.match(
+    broken('lying-header', (f) => {
+      const bytes = readFileSync(model(f));
+      const text = bytes.toString('latin1').replace('"data_offsets":[0,', '"data_offsets":[8,');
+      writeFileSync(model(f), Buffer.from(text, 'latin1'));
+    }),
+    /model\.safetensors/,
+  );
+  assert.match(broken('missing-tensor', (f) => rewrite(f, (t) => delete t['model.norm.weight'])), /no tensor "model\.norm\.weight" \(vadapter's lm\.ln\.scale/);
+  assert.match(broken('wrong-shape', (f) => writeFileSync(join(f, 'config.json'), readFileSync(join(f, 'config.json'), 'utf8').replace('"intermediate_size": 72', '"intermediate_size": 70'))), /model\.layers\.0\.mlp\.gate_proj\.weight.*shape \[72, 48\]; config\.json implies \[70, 48\]/s);
+  assert.match(
+    broken('int-weight', (f) =>
+      rewrite(f, (t) => {
+        t['model.norm.weight'] = { ...t['model.norm.weight'], dtype: 'I32' };
+      }),
+    ),
+    /model\.norm\.weight.*dtype I32; a weight must be F32, F16, BF16 or F64/s,
+  );
+  assert.match(broken('gpt2', (f) => writeFileSync(join(f, 'config.json'), JSON.stringify({ model_type: 'gpt2' }))), /recognised as Hugging Face GPT-2.*cannot import yet; importable: llama/);
+  assert.match(broken('extra', (f) => rewrite(f, (t) => (t['model.layers.0.self_attn.q_proj.bias'] = t['model.norm.weight']))), /does not map, e\.g\. "model\.layers\.0\.self_attn\.q_proj\.bias"/);
+});
