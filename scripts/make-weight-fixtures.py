@@ -12,7 +12,7 @@ import os
 
 import torch
 from safetensors.torch import save_file
-from transformers import LlamaConfig, LlamaForCausalLM
+from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "weights")
 
@@ -25,6 +25,27 @@ def randomise(model, seed):
             p.copy_(torch.randn(p.shape, generator=g) * (0.3 if p.dim() > 1 else 0.2) + (1.0 if p.dim() == 1 else 0.0))
 
 
+IDS = torch.tensor([[1, 5, 9, 60, 2, 33, 17], [4, 4, 0, 12, 59, 8, 30]], dtype=torch.int64)
+
+
+def save_reference(cls, path):
+    """The reference: the saved files loaded back in float32 (float16/bfloat16 weights widen exactly)."""
+    reloaded = cls.from_pretrained(path, dtype=torch.float32).eval()
+    with torch.no_grad():
+        logits = reloaded(input_ids=IDS).logits
+    save_file({"input_ids": IDS, "logits": logits.contiguous()}, os.path.join(path, "reference.safetensors"))
+
+
+def gpt2(name, dtype, inner):
+    config = GPT2Config(vocab_size=61, n_embd=48, n_layer=3, n_head=4, n_positions=16, n_inner=inner,
+                        layer_norm_epsilon=1e-5, activation_function="gelu_new", bos_token_id=1, eos_token_id=2)
+    model = GPT2LMHeadModel(config).eval()
+    randomise(model, seed=9)
+    path = os.path.join(OUT, name)
+    model.to(dtype).save_pretrained(path)
+    save_reference(GPT2LMHeadModel, path)
+
+
 def llama(name, tied, dtype, shard):
     config = LlamaConfig(vocab_size=61, hidden_size=48, intermediate_size=72, num_hidden_layers=3, num_attention_heads=6,
                          num_key_value_heads=2, rope_theta=500.0, rms_norm_eps=1e-5, tie_word_embeddings=tied,
@@ -34,19 +55,16 @@ def llama(name, tied, dtype, shard):
     model = model.to(dtype)
     path = os.path.join(OUT, name)
     model.save_pretrained(path, max_shard_size=shard)
-    ids = torch.tensor([[1, 5, 9, 60, 2, 33, 17], [4, 4, 0, 12, 59, 8, 30]], dtype=torch.int64)
-    # The reference: the saved files loaded back in float32 (float16 weights widen exactly; RoPE's
-    # frequencies are computed afresh, not the float16-rounded buffer of the model above).
-    reloaded = LlamaForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
-    with torch.no_grad():
-        logits = reloaded(input_ids=ids).logits
-    save_file({"input_ids": ids, "logits": logits.contiguous()}, os.path.join(path, "reference.safetensors"))
+    # Reloaded, RoPE's frequencies are computed afresh, not the float16-rounded buffer of the model above.
+    save_reference(LlamaForCausalLM, path)
 
 
 if __name__ == "__main__":
     torch.manual_seed(0)
     llama("llama-untied", tied=False, dtype=torch.float32, shard="5GB")
     llama("llama-tied-f16-sharded", tied=True, dtype=torch.float16, shard="60KB")
+    gpt2("gpt2", dtype=torch.float32, inner=None)
+    gpt2("gpt2-bf16", dtype=torch.bfloat16, inner=80)
     for root, _, files in os.walk(OUT):
         for f in sorted(files):
             print(os.path.relpath(os.path.join(root, f), OUT), os.path.getsize(os.path.join(root, f)))

@@ -104,18 +104,20 @@ export function poolerCost(c: PoolerConfig, mediaTokens: number): Cost {
 export function lmCost(c: LmConfig, tokens: number, scored: number): Cost {
   const k = new Counter();
   const hd = c.width / c.heads;
+  const bias = c.bias ?? false;
   k.params += c.vocab * c.width * (c.tiedHead === false ? 2 : 1); // the token embedding (tied as the head), or it and an untied head
+  k.params += (c.maxPositions ?? 0) * c.width; // a learned position table
   for (let i = 0; i < c.layers; i++) {
     k.norm(c.width, c.norm);
     if (!c.parallel) k.norm(c.width, c.norm);
-    k.dense(tokens, c.width, c.heads * hd, false);
-    k.dense(tokens, c.width, c.kvHeads * hd, false);
-    k.dense(tokens, c.width, c.kvHeads * hd, false);
+    k.dense(tokens, c.width, c.heads * hd, bias);
+    k.dense(tokens, c.width, c.kvHeads * hd, bias);
+    k.dense(tokens, c.width, c.kvHeads * hd, bias);
     k.attention(c.heads, tokens, tokens, hd);
-    k.dense(tokens, c.heads * hd, c.width, false);
-    k.dense(tokens, c.width, c.mlp, false); // gate
-    k.dense(tokens, c.width, c.mlp, false); // up
-    k.dense(tokens, c.mlp, c.width, false); // down
+    k.dense(tokens, c.heads * hd, c.width, bias);
+    if (c.activation !== 'gelu') k.dense(tokens, c.width, c.mlp, bias); // the SwiGLU gate
+    k.dense(tokens, c.width, c.mlp, bias); // up (fc1)
+    k.dense(tokens, c.mlp, c.width, bias); // down (fc2)
   }
   k.norm(c.width, c.norm);
   if (scored > 0) k.matmul(scored, c.width, c.vocab);

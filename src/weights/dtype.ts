@@ -49,3 +49,11 @@ export function transpose2d(values: Float32Array, rows: number, cols: number): F
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
   return out;
 }
+
+/** Columns [from, from + n) of a row-major [rows, cols] matrix (a 1-D tensor is one row). */
+export function sliceColumns(values: Float32Array, cols: number, from: number, n: number): Float32Array {
+  const rows = values.length / cols;
+  const out = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) out.set(values.subarray(r * cols + from, r * cols + from + n), r * n);
+  return out;
+}

@@ -4,6 +4,7 @@
 import type { LmConfig } from '../models/lm.ts';
 import { unknownName } from '../data/names.ts';
 import { userError } from '../util/errors.ts';
+import { gpt2Config, gpt2Tensors } from './gpt2.ts';
 import { llamaConfig, llamaTensors } from './llama.ts';
 
 /** One parameter: its name under the component, the stored tensor it comes from, the shape vadapter keeps. */
@@ -12,6 +13,8 @@ export interface TensorMapping {
   hf: string;
   shape: number[];
   transpose?: boolean; // stored [out, in] (nn.Linear), kept [in, out]
+  /** Part of a fused tensor: its last axis has `of` entries, and this parameter is the `shape`'s last size of them from `from`. */
+  columns?: { from: number; of: number };
 }
 
 export interface WeightFormat {
@@ -22,6 +25,7 @@ export interface WeightFormat {
   config(config: Record<string, unknown>, file: string): LmConfig;
   tensors(config: LmConfig): TensorMapping[];
   ignored?: RegExp; // stored tensors that are not weights (buffers some versions save)
+  prefix?: string; // stored names may carry it (a model saved with its head keeps the base model under it)
 }
 
 export const WEIGHT_FORMATS: WeightFormat[] = [
@@ -34,11 +38,20 @@ export const WEIGHT_FORMATS: WeightFormat[] = [
     tensors: llamaTensors,
     ignored: /\.rotary_emb\.inv_freq$/,
   },
+  {
+    name: 'gpt2',
+    describe: 'Hugging Face GPT-2 (GPT2LMHeadModel or GPT2Model): learned positions, LayerNorm, tanh GELU, Conv1D weights, fused c_attn, tied head',
+    component: 'lm',
+    matches: (c) => c.model_type === 'gpt2',
+    config: gpt2Config,
+    tensors: gpt2Tensors,
+    ignored: /\.attn\.(masked_)?bias$/,
+    prefix: 'transformer.',
+  },
 ];
 
 /** model_type values recognised but not importable yet. */
 const NOT_YET: Record<string, string> = {
-  gpt2: 'Hugging Face GPT-2',
   clip: 'Hugging Face CLIP',
   clip_vision_model: 'Hugging Face CLIP vision tower',
   siglip: 'Hugging Face SigLIP',

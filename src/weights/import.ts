@@ -1,6 +1,7 @@
 // `vadapter weights import`: a Hugging Face model (folder or file) -> a vadapter checkpoint whose
 // metadata holds the resolved component config (an `lm` assembly: `lm.*` tensors, as a pretrain-lm
-// stage writes), every tensor converted to float32 and laid out as vadapter keeps it. Each needed
+// stage writes), every tensor converted to float32 and laid out as vadapter keeps it (transposed,
+// or cut out of a fused tensor, as the format's mapping says). Each needed
 // tensor must be there with the shape the config implies; a stored tensor the format does not map
 // is an error too, so that a format mix-up cannot pass silently.
 import { createHash } from 'node:crypto';
@@ -9,7 +10,7 @@ import { modelMetadata } from '../ckpt/layout.ts';
 import { writeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
 import type { LmConfig } from '../models/lm.ts';
 import { userError } from '../util/errors.ts';
-import { toFloat32, transpose2d } from './dtype.ts';
+import { sliceColumns, toFloat32, transpose2d } from './dtype.ts';
 import { resolveFormat, type WeightFormat } from './formats.ts';
 import { openHfModel, readHfTensors } from './hf-model.ts';
 
@@ -29,6 +30,19 @@ export interface ImportResult {
   sources: { file: string; sha256: string }[];
 }
 
+type Stored = TensorRecord & { file: string; stored: string };
+
+/** The tensors by name with `prefix` taken off where a name has it (`stored` keeps the name as saved). */
+function storedUnder(tensors: Map<string, TensorRecord & { file: string }>, prefix = ''): Map<string, Stored> {
+  const out = new Map<string, Stored>();
+  for (const [name, t] of tensors) {
+    const key = prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+    if (out.has(key)) throw userError('duplicate_tensor', `tensor "${name}" is saved both with and without the "${prefix}" prefix`, { file: t.file, path: [name] });
+    out.set(key, { ...t, stored: name });
+  }
+  return out;
+}
+
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function importWeights(path: string, o: ImportOptions): ImportResult {
@@ -36,22 +50,27 @@ export function importWeights(path: string, o: ImportOptions): ImportResult {
   const format = resolveFormat(model.config, model.configFile, o.format);
   const config = format.config(model.config, model.configFile);
   const mappings = format.tensors(config);
-  const stored = readHfTensors(model);
+  const stored = storedUnder(readHfTensors(model), format.prefix);
   const used = new Set<string>();
   const records: Record<string, TensorRecord> = {};
   for (const m of mappings) {
     const t = stored.get(m.hf);
     if (!t) throw userError('missing_tensor', `no tensor "${m.hf}" (vadapter's ${format.component}.${m.ours}, shape [${m.shape.join(', ')}] by config.json)`, { file: model.path, path: [m.hf] });
-    const want = m.transpose ? [m.shape[1], m.shape[0]] : m.shape;
-    if (!sameShape(t.shape, want)) throw userError('shape_mismatch', `has shape [${t.shape.join(', ')}]; config.json implies [${want.join(', ')}]`, { file: t.file, path: [m.hf] });
-    const values = toFloat32(t, { file: t.file, name: m.hf });
-    const kept = m.transpose ? transpose2d(values, want[0], want[1]) : values;
-    records[`${format.component}.${m.ours}`] = { dtype: 'F32', shape: m.shape, data: new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength) };
+    const kept = m.transpose ? [m.shape[1], m.shape[0]] : m.shape;
+    const want = m.columns ? [...kept.slice(0, -1), m.columns.of] : kept;
+    if (!sameShape(t.shape, want)) throw userError('shape_mismatch', `has shape [${t.shape.join(', ')}]; config.json implies [${want.join(', ')}]`, { file: t.file, path: [t.stored] });
+    const whole = toFloat32(t, { file: t.file, name: t.stored });
+    const values = m.columns ? sliceColumns(whole, m.columns.of, m.columns.from, kept[kept.length - 1]) : whole;
+    const laid = m.transpose ? transpose2d(values, kept[0], kept[1]) : values;
+    records[`${format.component}.${m.ours}`] = { dtype: 'F32', shape: m.shape, data: new Uint8Array(laid.buffer, laid.byteOffset, laid.byteLength) };
     used.add(m.hf);
   }
   const tiedCopy = (name: string) => config.tiedHead !== false && name === 'lm_head.weight'; // some versions save the tied head too
   const extra = [...stored.keys()].filter((n) => !used.has(n) && !tiedCopy(n) && !format.ignored?.test(n));
-  if (extra.length > 0) throw userError('unexpected_tensor', `${extra.length} tensor(s) the ${format.name} format does not map, e.g. "${extra[0]}": is this the right format?`, { file: stored.get(extra[0])!.file, path: [extra[0]] });
+  if (extra.length > 0) {
+    const first = stored.get(extra[0])!;
+    throw userError('unexpected_tensor', `${extra.length} tensor(s) the ${format.name} format does not map, e.g. "${first.stored}": is this the right format?`, { file: first.file, path: [first.stored] });
+  }
   const sources = model.files.map((file) => ({ file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') }));
   const metadata = { ...modelMetadata({ configs: { kind: 'lm', lm: config }, sources: {} }), 'vadapter.imported': JSON.stringify({ format: format.name, sources }) };
   writeSafetensors(o.out, records, metadata);

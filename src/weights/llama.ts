@@ -3,17 +3,10 @@
 // grouped-query attention (query head h reads key/value head floor(h / (heads / kvHeads)) in both),
 // no biases; the output head tied to the token embedding or its own `lm_head`. nn.Linear stores
 // [out, in]; vadapter's dense weights are [in, out], so every projection is transposed.
-import { lmConfigSchema, type LmConfig } from '../models/lm.ts';
+import type { LmConfig } from '../models/lm.ts';
 import { userError } from '../util/errors.ts';
+import { fitLm, num, type HfConfig as Config } from './config-fields.ts';
 import type { TensorMapping } from './formats.ts';
-
-type Config = Record<string, unknown>;
-
-function num(c: Config, key: string, file: string): number {
-  const v = c[key];
-  if (typeof v !== 'number') throw userError('bad_config', `expected a number at "${key}"`, { file, path: [key] });
-  return v;
-}
 
 function ropeTheta(c: Config, file: string): number {
   const params = c.rope_parameters as Config | undefined; // transformers >= 5
@@ -31,7 +24,7 @@ export function llamaConfig(c: Config, file: string): LmConfig {
   const width = num(c, 'hidden_size', file);
   const heads = num(c, 'num_attention_heads', file);
   if (typeof c.head_dim === 'number' && c.head_dim * heads !== width) throw userError('unsupported_config', `head_dim ${c.head_dim} x ${heads} heads != hidden_size ${width}`, { file, path: ['head_dim'] });
-  const config = {
+  return fitLm({
     vocab: num(c, 'vocab_size', file),
     width,
     layers: num(c, 'num_hidden_layers', file),
@@ -43,10 +36,7 @@ export function llamaConfig(c: Config, file: string): LmConfig {
     ropeBase: ropeTheta(c, file),
     tiedHead: c.tie_word_embeddings === true,
     normEps: typeof c.rms_norm_eps === 'number' ? c.rms_norm_eps : 1e-6,
-  };
-  const parsed = lmConfigSchema.safeParse(config);
-  if (!parsed.success) throw userError('unsupported_config', `does not fit vadapter's LM: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { file });
-  return parsed.data;
+  }, file);
 }
 
 /** vadapter name (under `lm.`) <- HF name, with the shape vadapter stores. */

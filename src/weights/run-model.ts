@@ -4,13 +4,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkpointConfigs } from '../ckpt/layout.ts';
 import { readSafetensors, writeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
-import { lmConfigSchema, lmForward, lmLogits, initLm } from '../models/lm.ts';
+import { lmConfigSchema, lmForward, lmLogits, initLm, type LmConfig } from '../models/lm.ts';
 import { weights } from '../models/params.ts';
 import { userError } from '../util/errors.ts';
 
-function ids(t: TensorRecord | undefined, file: string, vocab: number): tf.Tensor2D {
+function ids(t: TensorRecord | undefined, file: string, config: LmConfig): tf.Tensor2D {
+  const vocab = config.vocab;
   if (!t) throw userError('missing_tensor', 'no "input_ids" tensor (int32 or int64 [batch, tokens])', { file, path: ['input_ids'] });
   if (t.shape.length !== 2) throw userError('bad_input', `input_ids must be [batch, tokens], got [${t.shape.join(', ')}]`, { file, path: ['input_ids'] });
+  if (config.maxPositions !== undefined && t.shape[1] > config.maxPositions) throw userError('bad_input', `input_ids has ${t.shape[1]} tokens; the model's learned table has ${config.maxPositions} positions`, { file, path: ['input_ids'] });
   const n = t.shape[0] * t.shape[1];
   const view = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   const values = new Int32Array(n);
@@ -27,7 +29,7 @@ function ids(t: TensorRecord | undefined, file: string, vocab: number): tf.Tenso
 export function runModel(ckpt: string, inputs: string, out: string): Record<string, number[]> {
   const model = readSafetensors(ckpt);
   const parsed = lmConfigSchema.safeParse(checkpointConfigs(model.metadata).lm);
-  if (!parsed.success) throw userError('unsupported_checkpoint', 'model run takes a checkpoint with an "lm" component (e.g. from vadapter weights import of a LLaMA model)', { file: ckpt });
+  if (!parsed.success) throw userError('unsupported_checkpoint', 'model run takes a checkpoint with an "lm" component (e.g. from vadapter weights import of a LLaMA or GPT-2 model)', { file: ckpt });
   const config = parsed.data;
   const params = initLm(config, 0);
   for (const [name, v] of params) {
@@ -38,7 +40,7 @@ export function runModel(ckpt: string, inputs: string, out: string): Record<stri
   const input = readSafetensors(inputs).tensors;
   const logits = tf.tidy(() => {
     const w = weights(params);
-    return lmLogits(w, lmForward(w, config, { ids: ids(input.input_ids, inputs, config.vocab) }).hidden);
+    return lmLogits(w, lmForward(w, config, { ids: ids(input.input_ids, inputs, config) }).hidden);
   });
   const values = logits.dataSync() as Float32Array;
   writeSafetensors(out, { logits: { dtype: 'F32', shape: logits.shape, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) } });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOCUMENT_KINDS, DOCUMENT_PROMPTS, describeClip, describeImage, sceneDocument } from '../../src/data/synth/documents.ts';
+import { DOCUMENT_KINDS, DOCUMENT_PROMPTS, clipAttributes, describeClip, describeImage, glimpseDocument, imageAttributes, sceneDocument } from '../../src/data/synth/documents.ts';
 import { clipQuestions, imageQuestions } from '../../src/data/synth/questions.ts';
 import { sampleClipScene, sampleImageScene } from '../../src/data/synth/scene.ts';
 import { COUNT_WORDS } from '../../src/data/synth/world.ts';
@@ -60,4 +60,32 @@ test('documents are a function of the seed, every kind occurs, and each kind rea
     if (d.kind === 'qa') assert.match(d.text, /Answer the question given the images\. Given .+\. Question : .+ \? Answer(:| in exactly one word:) \S/);
     if (d.kind === 'recap') assert.match(d.text, / on a (black|gray) background \. /);
   }
+});
+
+test('a scene\'s attribute words hold the answer of every question about its objects, and a glimpse is a shuffled part of them', () => {
+  const rng = new Rng(11);
+  for (let i = 0; i < 300; i++) {
+    const scene = sampleImageScene(rng);
+    const words = imageAttributes(scene);
+    for (const q of imageQuestions(scene, rng)) if (q.answerType === 'other') assert.ok(words.includes(q.answer), `${q.question} -> ${q.answer} in [${words}]`);
+    if (scene.layout === 'group') assert.equal(words.filter((w) => COUNT_WORDS.includes(w)).length, 1, `${words}`);
+  }
+  for (let i = 0; i < 100; i++) {
+    const clip = sampleClipScene(rng);
+    const words = clipAttributes(clip);
+    for (const q of clipQuestions(clip, rng)) if (q.answerType === 'other') assert.ok(words.includes(q.answer), `${q.question} -> ${q.answer} in [${words}]`);
+  }
+  const vocabulary = new Set(Array.from({ length: 2000 }, () => [...imageAttributes(sampleImageScene(rng)), ...clipAttributes(sampleClipScene(rng))]).flat().flatMap((w) => w.split(' ')));
+  const lengths: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const { kind, text } = glimpseDocument(rng);
+    const context = kind === 'describe' ? text.match(/^Describe the following: (.+?) : /)?.[1] : text.match(/Given (.+?)\. Question : /)?.[1];
+    assert.ok(context, text);
+    const contextWords = context.split(' ');
+    for (const w of contextWords) assert.ok(vocabulary.has(w), `"${w}" of "${text}" is an attribute word`);
+    lengths.push(contextWords.length);
+  }
+  assert.ok(Math.min(...lengths) === 1 && Math.max(...lengths) >= 8, `glimpse lengths ${Math.min(...lengths)}..${Math.max(...lengths)}`);
+  const a = new Rng(5), b = new Rng(5);
+  assert.deepEqual(Array.from({ length: 50 }, () => glimpseDocument(a)), Array.from({ length: 50 }, () => glimpseDocument(b)));
 });

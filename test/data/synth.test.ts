@@ -29,8 +29,8 @@ async function rowsOf(name: string): Promise<Row[]> {
   return rows;
 }
 
-test('the tiny family has the eight datasets with their kinds and sizes', () => {
-  assert.deepEqual(synth.generated, ['webli', 'vtp', 'smit', 'coco', 'vqav2', 'msrvtt', 'msrvtt-qa', 'scenes']);
+test('the tiny family has the nine datasets with their kinds and sizes', () => {
+  assert.deepEqual(synth.generated, ['webli', 'vtp', 'smit', 'coco', 'vqav2', 'msrvtt', 'msrvtt-qa', 'scenes', 'glimpses']);
   const summary = Object.fromEntries(Object.entries(synth.datasets).map(([name, dir]) => [name, [readManifest(dir).kind, readManifest(dir).totalRows]]));
   assert.deepEqual(summary, {
     webli: ['image-text', 48],
@@ -41,6 +41,7 @@ test('the tiny family has the eight datasets with their kinds and sizes', () => 
     msrvtt: ['caption-eval', 8],
     'msrvtt-qa': ['vqa-eval', 16],
     scenes: ['text', 200],
+    glimpses: ['text', 200],
   });
 });
 

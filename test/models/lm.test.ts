@@ -10,6 +10,7 @@ await initBackend('cpu');
 
 const MQA: LmConfig = resolveComponent('lm', { preset: 'lm-tiny', vocab: 50, width: 32, layers: 2, heads: 4, kvHeads: 1, mlp: 48, parallel: true });
 const MHA: LmConfig = resolveComponent('lm', { preset: 'lm-tiny', vocab: 50, width: 32, layers: 2, heads: 4, kvHeads: 4, mlp: 48, norm: 'layer' });
+const GPT2: LmConfig = resolveComponent('lm', { preset: 'lm-tiny', vocab: 50, width: 32, layers: 2, heads: 4, kvHeads: 4, mlp: 48, norm: 'layer', positions: 'learned', maxPositions: 8, activation: 'gelu', bias: true });
 const ids = (rows: number[][]) => tf.tensor2d(rows, undefined, 'int32');
 
 function hidden(c: LmConfig, seqs: number[][], opts: { mask?: number[][]; maskKind?: 'causal' | 'prefix'; prefix?: number } = {}): number[][][] {
@@ -21,7 +22,7 @@ function close(a: number[], b: number[], tol = 1e-4): boolean {
   return a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= tol);
 }
 
-for (const [name, c] of [['multi-query, parallel, RMSNorm', MQA], ['multi-head, sequential, LayerNorm', MHA]] as const) {
+for (const [name, c] of [['multi-query, parallel, RMSNorm', MQA], ['multi-head, sequential, LayerNorm', MHA], ['learned positions, GELU, biases (GPT-2)', GPT2]] as const) {
   test(`${name}: causal: a later token never changes earlier positions`, () => {
     const [a, b] = hidden(c, [[1, 2, 3, 4], [1, 2, 3, 9]]);
     for (let i = 0; i < 3; i++) assert.ok(close(a[i], b[i]), `position ${i}`);
@@ -67,4 +68,11 @@ test('input embeddings and token ids are interchangeable inputs', () => {
     const b = lmForward(w, MQA, { embeddings: tf.gather(w.get('embed.weight'), seq) }).hidden;
     assert.ok(close(Array.from(a.dataSync()), Array.from(b.dataSync()), 1e-6));
   });
+});
+
+test('learned positions: the table is added at each real token\'s position, and a sequence longer than the table is refused', () => {
+  const w = weights(initLm(GPT2, 3));
+  const [a] = hidden(GPT2, [[4, 4, 4]]);
+  assert.ok(!close(a[0], a[1]), 'the same token at two positions differs');
+  assert.throws(() => tf.tidy(() => lmForward(w, GPT2, { ids: ids([[1, 2, 3, 4, 5, 6, 7, 8, 9]]) })), /9 positions, the LM's learned table has 8/);
 });

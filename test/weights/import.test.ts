@@ -14,7 +14,8 @@ import { runModel } from '../../src/weights/run-model.ts';
 await initBackend('cpu');
 
 // Made by scripts/make-weight-fixtures.py with transformers 5.18 (tiny random LLaMA models, norm scales
-// and projections far from their init; one untied in float32, one tied in float16 over two shards).
+// and projections far from their init; one untied in float32, one tied in float16 over two shards;
+// two GPT-2 models saved with their head, one in float32, one in bfloat16 with its own n_inner).
 const FIXTURES = join(import.meta.dirname, '../fixtures/weights');
 const BIN = join(import.meta.dirname, '../../bin/vadapter.js');
 const dir = mkdtempSync(join(tmpdir(), 'vadapter-weights-'));
@@ -55,6 +56,52 @@ for (const name of ['llama-untied', 'llama-tied-f16-sharded']) {
     assert.ok(error < 1e-4, `relative L2 error ${error}`);
   });
 }
+
+for (const name of ['gpt2', 'gpt2-bf16']) {
+  test(`${name}: Conv1D weights and the fused c_attn map; the import reproduces transformers' logits within 1e-4 (relative L2)`, () => {
+    const path = join(FIXTURES, name);
+    const report = inspectWeights(path);
+    const bf16 = name.endsWith('bf16');
+    assert.equal(report.format, 'gpt2');
+    assert.deepEqual(report.dtypes, bf16 ? { BF16: 40 } : { F32: 40 });
+    const config = report.mapsTo!.config;
+    assert.deepEqual([config.vocab, config.width, config.layers, config.heads, config.mlp, config.maxPositions, config.positions, config.activation, config.bias, config.norm], [61, 48, 3, 4, bf16 ? 80 : 192, 16, 'learned', 'gelu', true, 'layer']);
+    assert.equal(report.parameters, lmCost(config, 1, 1).params, 'the stored tensors are exactly the parameters the config implies');
+    const out = join(dir, `${name}.safetensors`);
+    importWeights(path, { out });
+    const ours = readSafetensors(out).tensors;
+    const stored = readSafetensors(join(path, 'model.safetensors')).tensors;
+    if (!bf16) {
+      const fused = new Float32Array(stored['transformer.h.1.attn.c_attn.weight'].data.slice().buffer); // [48, 144], columns q | k | v
+      assert.equal(floats(out, 'lm.blocks.1.attn.k.weight')[2 * 48 + 5], fused[2 * 144 + 48 + 5], 'k = the middle third of c_attn, row for row');
+      assert.deepEqual(ours['lm.blocks.1.attn.v.bias'].shape, [48]);
+    }
+    const logits = join(dir, `${name}-logits.safetensors`);
+    const reference = join(path, 'reference.safetensors');
+    assert.deepEqual(runModel(out, reference, logits), { logits: [2, 7, 61] });
+    const error = relativeL2(floats(logits, 'logits'), floats(reference, 'logits'));
+    assert.ok(error < 1e-4, `relative L2 error ${error}`);
+  });
+}
+
+test('a GPT-2 saved without its head (no transformer. prefix) imports to the same checkpoint; more tokens than its position table is an exit-2 error', () => {
+  const folder = join(dir, 'gpt2-base');
+  cpSync(join(FIXTURES, 'gpt2'), folder, { recursive: true });
+  const contents = readSafetensors(join(folder, 'model.safetensors'));
+  const bare = Object.fromEntries(Object.entries(contents.tensors).map(([n, t]) => [n.replace(/^transformer\./, ''), t]));
+  writeSafetensors(join(folder, 'model.safetensors'), bare, contents.metadata);
+  importWeights(folder, { out: join(dir, 'gpt2-base.safetensors') });
+  importWeights(join(FIXTURES, 'gpt2'), { out: join(dir, 'gpt2-head.safetensors') });
+  const [a, b] = [readSafetensors(join(dir, 'gpt2-base.safetensors')).tensors, readSafetensors(join(dir, 'gpt2-head.safetensors')).tensors];
+  assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
+  for (const name of Object.keys(a)) assert.deepEqual(a[name].data, b[name].data, name);
+  const long = join(dir, 'long-ids.safetensors');
+  const ids = new Int32Array(17).map((_, i) => i % 61);
+  writeSafetensors(long, { input_ids: { dtype: 'I32', shape: [1, 17], data: new Uint8Array(ids.buffer) } });
+  const r = spawnSync(process.execPath, [BIN, 'model', 'run', join(dir, 'gpt2-head.safetensors'), '--inputs', long, '--out', join(dir, 'long-out.safetensors')], { encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /long-ids\.safetensors.*17 tokens.*16 positions/s);
+});
 
 test('the CLI imports and runs a fixture; bad files are exit-2 errors naming the file and the tensor', () => {
   const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -99,6 +146,7 @@ test('the CLI imports and runs a fixture; bad files are exit-2 errors naming the
     ),
     /model\.norm\.weight.*dtype I32; a weight must be F32, F16, BF16 or F64/s,
   );
-  assert.match(broken('gpt2', (f) => writeFileSync(join(f, 'config.json'), JSON.stringify({ model_type: 'gpt2' }))), /recognised as Hugging Face GPT-2.*cannot import yet; importable: llama/);
+  assert.match(broken('clip', (f) => writeFileSync(join(f, 'config.json'), JSON.stringify({ model_type: 'clip' }))), /recognised as Hugging Face CLIP.*cannot import yet; importable: llama, gpt2/);
+  assert.match(broken('as-gpt2', (f) => writeFileSync(join(f, 'config.json'), readFileSync(join(FIXTURES, 'gpt2', 'config.json')))), /no tensor "wte\.weight"/);
   assert.match(broken('extra', (f) => rewrite(f, (t) => (t['model.layers.0.self_attn.q_proj.bias'] = t['model.norm.weight']))), /does not map, e\.g\. "model\.layers\.0\.self_attn\.q_proj\.bias"/);
 });

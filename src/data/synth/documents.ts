@@ -16,7 +16,13 @@
 //   recap      a scene's description, then one of its captions:        `<description> . <caption>`
 //
 // A description names every attribute a question can ask about (sizes, colours, shapes, places,
-// counts, the motion), so that every question is answerable from it. The templates are the paper's
+// counts, the motion), so that every question is answerable from it.
+//
+// Glimpses (glimpseDocument, the synthetic `glimpses` set) are the same two prompts with a partial
+// context: a random subset of the scene's attribute words, shuffled. An LLM pretrained only on full
+// descriptions learns to copy its context; an adapter's visual tokens carry some attributes (colour
+// first, at CPU scale) and not others, and such an LLM then writes a caption no better than its blind
+// prior. From glimpses it learns to use whatever attributes its context has and fill in the rest. The templates are the paper's
 // prompts as the evaluate stage fills them (eval/tasks.ts and eval/prompts.ts; a test keeps the two equal).
 import type { Rng } from '../../util/rng.ts';
 import { clipCaption, clipReferences, imageCaption, imageReferences } from './captions.ts';
@@ -69,9 +75,26 @@ export function describeClip(s: ClipScene): string {
   return `${withArticle(full(s.mover))} moves ${s.direction.moves} from the ${s.direction.from} to the ${s.direction.to}${still} on a ${s.background.name} background`;
 }
 
+const objectAttributes = (o: SceneObject, shape: string = o.shape.name) => [o.size.name, o.colour.name, shape, o.place.answer];
+
+/** An image scene's attribute words: each object's size, colour, shape and place (a group's count once), the background. */
+export function imageAttributes(s: ImageScene): string[] {
+  if (s.layout !== 'group') return [...s.objects.flatMap((o) => objectAttributes(o)), s.background.name];
+  const o = s.objects[0];
+  return [COUNT_WORDS[s.objects.length], ...objectAttributes(o, o.shape.plural), ...s.objects.slice(1).map((p) => p.place.answer), s.background.name];
+}
+
+/** A clip's attribute words: the mover's size, colour, shape and direction, the still shape's, the background. */
+export function clipAttributes(s: ClipScene): string[] {
+  const mover = [s.mover.size.name, s.mover.colour.name, s.mover.shape.name, s.direction.name];
+  return [...mover, ...(s.still ? objectAttributes(s.still) : []), s.background.name];
+}
+
 interface SceneText {
   clip: boolean;
   description: string;
+  /** The scene's attribute words (sizes, colours, shapes, places, counts, directions, background). */
+  attributes: string[];
   references: (n: number) => string[];
   caption: () => string;
   questions: () => Question[];
@@ -80,10 +103,10 @@ interface SceneText {
 function sceneText(rng: Rng): SceneText {
   if (rng.float() < CLIP_SHARE) {
     const s = sampleClipScene(rng);
-    return { clip: true, description: describeClip(s), references: (n) => clipReferences(s, n, rng), caption: () => clipCaption(s, rng.float() < 0.5 ? 'terse' : 'spoken', rng), questions: () => clipQuestions(s, rng) };
+    return { clip: true, description: describeClip(s), attributes: clipAttributes(s), references: (n) => clipReferences(s, n, rng), caption: () => clipCaption(s, rng.float() < 0.5 ? 'terse' : 'spoken', rng), questions: () => clipQuestions(s, rng) };
   }
   const s = sampleImageScene(rng);
-  return { clip: false, description: describeImage(s), references: (n) => imageReferences(s, n, rng), caption: () => imageCaption(s, rng), questions: () => imageQuestions(s, rng) };
+  return { clip: false, description: describeImage(s), attributes: imageAttributes(s), references: (n) => imageReferences(s, n, rng), caption: () => imageCaption(s, rng), questions: () => imageQuestions(s, rng) };
 }
 
 function pickKind(rng: Rng): DocumentKind {
@@ -92,14 +115,33 @@ function pickKind(rng: Rng): DocumentKind {
   return DOCUMENT_KINDS[DOCUMENT_KINDS.length - 1];
 }
 
-function qaDocument(scene: SceneText, rng: Rng): string {
+function qaDocument(scene: SceneText, context: string, rng: Rng): string {
   const shots = Array.from({ length: rng.float() < SHOT_SHARE ? 1 : 0 }, () => {
     const other = sceneText(rng);
     const q = pickQuestion(other.questions(), rng);
     return DOCUMENT_PROMPTS.shot(q.question, q.answer);
   });
   const q = pickQuestion(scene.questions(), rng);
-  return [...shots, DOCUMENT_PROMPTS.qa(scene.description, q.question, q.answer, scene.clip)].join(' ');
+  return [...shots, DOCUMENT_PROMPTS.qa(context, q.question, q.answer, scene.clip)].join(' ');
+}
+
+/** Share of glimpses that are captioning prompts (the rest are QA prompts). */
+const GLIMPSE_CAPTION_SHARE = 0.6;
+
+/** A random subset of the scene's attribute words, shuffled: each kept with one probability drawn in [0.2, 0.8], at least one. */
+function glimpse(scene: SceneText, rng: Rng): string {
+  const keep = 0.2 + 0.6 * rng.float();
+  const kept = scene.attributes.filter(() => rng.float() < keep);
+  if (kept.length === 0) kept.push(scene.attributes[rng.int(scene.attributes.length)]);
+  return rng.shuffle(kept).join(' ');
+}
+
+/** One glimpse document of a freshly sampled scene: a partial context, then a caption or an answer. */
+export function glimpseDocument(rng: Rng): { kind: 'describe' | 'qa'; text: string } {
+  const scene = sceneText(rng);
+  const context = glimpse(scene, rng);
+  if (rng.float() < GLIMPSE_CAPTION_SHARE) return { kind: 'describe', text: DOCUMENT_PROMPTS.caption(context, scene.caption()) };
+  return { kind: 'qa', text: qaDocument(scene, context, rng) };
 }
 
 /** One document of a freshly sampled scene; everything is drawn from `rng`. */
@@ -114,7 +156,7 @@ export function sceneDocument(rng: Rng): { kind: DocumentKind; text: string } {
       return { kind, text: DOCUMENT_PROMPTS.caption(context, caption) };
     }
     case 'qa':
-      return { kind, text: qaDocument(scene, rng) };
+      return { kind, text: qaDocument(scene, scene.description, rng) };
     case 'recap':
       return { kind, text: `${scene.description} . ${scene.caption()}` };
   }

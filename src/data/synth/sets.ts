@@ -5,7 +5,8 @@
 //   train: webli (image-text), vtp (video-text, terse, 8 frames), smit (video-text, spoken, 12 frames)
 //   eval:  coco (caption-eval, 5 references), vqav2 (vqa-eval, 2 questions per image),
 //          msrvtt (caption-eval, clips, 5 references), msrvtt-qa (vqa-eval, clips, 2 questions per clip)
-//   text:  scenes (text, documents about scenes for LLM pretraining: documents.ts)
+//   text:  scenes (text, documents about scenes for LLM pretraining: documents.ts),
+//          glimpses (text, the same prompts with a partial context: documents.ts)
 import sharp from 'sharp';
 import { unknownName } from '../names.ts';
 import type { Scale } from './scales.ts';
@@ -16,7 +17,7 @@ import { clipCaption, clipReferences, imageCaption, imageReferences, type ClipSt
 import { clipQuestions, humanAnswers, imageQuestions, pickQuestion, type Question } from './questions.ts';
 import type { Canvas } from './raster.ts';
 import { renderClip, renderImage, sampleClipScene, sampleImageScene } from './scene.ts';
-import { sceneDocument } from './documents.ts';
+import { glimpseDocument, sceneDocument } from './documents.ts';
 
 
 export interface SynthSettings {
@@ -138,6 +139,15 @@ export const SYNTH_SETS: SynthSet[] = [
     items: { tiny: 200, small: 20000, medium: 100000 },
     async make(i, rng) {
       return [{ key: key('scenes', i), text: sceneDocument(rng).text }];
+    },
+  },
+  {
+    name: 'glimpses',
+    kind: 'text',
+    split: 'text',
+    items: { tiny: 200, small: 20000, medium: 100000 },
+    async make(i, rng) {
+      return [{ key: key('glimpses', i), text: glimpseDocument(rng).text }];
     },
   },
 ];
