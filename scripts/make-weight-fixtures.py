@@ -12,7 +12,10 @@ import os
 
 import torch
 from safetensors.torch import save_file
-from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
+import json
+
+from transformers import (CLIPConfig, CLIPModel, CLIPVisionConfig, CLIPVisionModel, GPT2Config, GPT2LMHeadModel,
+                          LlamaConfig, LlamaForCausalLM, SiglipVisionConfig, SiglipVisionModel)
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "weights")
 
@@ -46,6 +49,29 @@ def gpt2(name, dtype, inner):
     save_reference(GPT2LMHeadModel, path)
 
 
+TOWER = dict(hidden_size=48, intermediate_size=80, num_hidden_layers=3, num_attention_heads=4, image_size=32, patch_size=8)
+
+
+def save_tower_reference(cls, path):
+    """pixel_values as HF's processor would give them (already normalised) -> last_hidden_state, in float32."""
+    pixels = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(3))
+    reloaded = cls.from_pretrained(path, dtype=torch.float32).eval()
+    with torch.no_grad():
+        out = reloaded(pixel_values=pixels) if cls is not CLIPModel else reloaded.vision_model(pixel_values=pixels)
+    save_file({"pixel_values": pixels, "last_hidden_state": out.last_hidden_state.contiguous()}, os.path.join(path, "reference.safetensors"))
+
+
+def vision(name, cls, config, dtype, preprocessor=None):
+    model = cls(config).eval()
+    randomise(model, seed=11)
+    path = os.path.join(OUT, name)
+    model.to(dtype).save_pretrained(path)
+    if preprocessor:
+        with open(os.path.join(path, "preprocessor_config.json"), "w") as f:
+            json.dump(preprocessor, f, indent=2)
+    save_tower_reference(cls, path)
+
+
 def llama(name, tied, dtype, shard):
     config = LlamaConfig(vocab_size=61, hidden_size=48, intermediate_size=72, num_hidden_layers=3, num_attention_heads=6,
                          num_key_value_heads=2, rope_theta=500.0, rms_norm_eps=1e-5, tie_word_embeddings=tied,
@@ -65,6 +91,12 @@ if __name__ == "__main__":
     llama("llama-tied-f16-sharded", tied=True, dtype=torch.float16, shard="60KB")
     gpt2("gpt2", dtype=torch.float32, inner=None)
     gpt2("gpt2-bf16", dtype=torch.bfloat16, inner=80)
+    vision("clip-vision", CLIPVisionModel, CLIPVisionConfig(**TOWER, hidden_act="quick_gelu", layer_norm_eps=1e-5), torch.float32,
+           preprocessor={"image_mean": [0.4, 0.5, 0.6], "image_std": [0.2, 0.25, 0.3], "size": {"shortest_edge": 32}})
+    vision("clip-two-tower-f16", CLIPModel, CLIPConfig(vision_config=dict(TOWER, hidden_act="gelu"), text_config=dict(
+        vocab_size=61, hidden_size=32, intermediate_size=48, num_hidden_layers=1, num_attention_heads=2, max_position_embeddings=16),
+        projection_dim=24), torch.float16)
+    vision("siglip-vision-bf16", SiglipVisionModel, SiglipVisionConfig(**TOWER, layer_norm_eps=1e-6), torch.bfloat16)
     for root, _, files in os.walk(OUT):
         for f in sorted(files):
             print(os.path.relpath(os.path.join(root, f), OUT), os.path.getsize(os.path.join(root, f)))

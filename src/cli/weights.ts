@@ -45,10 +45,11 @@ const importCommand: CommandModule<object, { path: string; out: string; config?:
       .positional('path', pathArg)
       .option('out', { type: 'string', demandOption: true, requiresArg: true, describe: 'the vadapter checkpoint to write (.safetensors)' })
       .option('config', configOption)
-      .option('format', { type: 'string', default: 'auto', describe: 'auto, or a format name (llama, gpt2)' })
+      .option('format', { type: 'string', default: 'auto', describe: 'auto, or a format name (llama, gpt2, clip, siglip)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .example('$0 weights import ./TinyLlama-1.1B --out weights/tinyllama.safetensors', 'a LLaMA-family model as a frozen LLM')
       .example('$0 weights import ./gpt2 --out weights/gpt2.safetensors', 'GPT-2 (saved with or without its head)')
+      .example('$0 weights import ./clip-vit-base-patch16 --out weights/clip-b16.safetensors', 'the vision tower of a CLIP (or SigLIP) checkpoint')
       .example('$0 model run weights/tinyllama.safetensors --inputs ids.safetensors --out logits.safetensors', 'then check its logits against the original') as never,
   handler: async (args) => {
     const { importWeights } = await import('../weights/import.ts');

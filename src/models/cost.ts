@@ -50,8 +50,10 @@ export function vitCost(c: VitConfig, frames: number): Cost {
   const k = new Counter();
   const s = vitTokens(c);
   const rows = frames * s;
-  k.dense(rows, c.patch * c.patch * 3, c.width, true);
-  k.params += s * c.width; // position embedding
+  const patches = frames * (c.image / c.patch) ** 2;
+  k.dense(patches, c.patch * c.patch * 3, c.width, c.patchBias ?? true);
+  k.params += s * c.width + (c.classToken ? c.width : 0); // position embedding, class token
+  if (c.preNorm) k.norm(c.width);
   for (let i = 0; i < c.layers; i++) {
     k.norm(c.width);
     for (let j = 0; j < 3; j++) k.dense(rows, c.width, c.width, true); // q, k, v
@@ -61,7 +63,7 @@ export function vitCost(c: VitConfig, frames: number): Cost {
     k.dense(rows, c.width, c.mlp, true);
     k.dense(rows, c.mlp, c.width, true);
   }
-  k.norm(c.width);
+  if (c.finalNorm !== false) k.norm(c.width);
   return k;
 }
 

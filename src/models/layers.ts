@@ -51,12 +51,21 @@ export function silu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
 }
 
+/** GELU as the models that vadapter imports compute it: `gelu` the tanh approximation, `gelu_exact` with erf, `quick_gelu` x sigmoid(1.702 x) (OpenAI CLIP). */
+export type GeluKind = 'gelu' | 'gelu_exact' | 'quick_gelu';
+
+export function geluOf(kind: GeluKind, x: tf.Tensor): tf.Tensor {
+  if (kind === 'quick_gelu') return tf.mul(x, tf.sigmoid(tf.mul(1.702, x)));
+  if (kind === 'gelu_exact') return tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.mul(Math.SQRT1_2, x))));
+  return gelu(x);
+}
+
 /** Transformer MLP: dense(width -> hidden), GELU, dense(hidden -> width). Names `fc1`, `fc2`. */
 export function initGeluMlp(f: ParamFactory, width: number, hidden: number, bias = true): void {
   initDense(f, 'fc1', width, hidden, bias);
   initDense(f, 'fc2', hidden, width, bias);
 }
 
-export function geluMlp(w: Weights, x: tf.Tensor, bias = true): tf.Tensor {
-  return dense(w, 'fc2', gelu(dense(w, 'fc1', x, bias)), bias);
+export function geluMlp(w: Weights, x: tf.Tensor, bias = true, kind: GeluKind = 'gelu'): tf.Tensor {
+  return dense(w, 'fc2', geluOf(kind, dense(w, 'fc1', x, bias)), bias);
 }

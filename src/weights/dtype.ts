@@ -57,3 +57,19 @@ export function sliceColumns(values: Float32Array, cols: number, from: number, n
   for (let r = 0; r < rows; r++) out.set(values.subarray(r * cols + from, r * cols + from + n), r * n);
   return out;
 }
+
+/** A row-major tensor of `shape` with its axes reordered: output axis i is input axis `axes[i]`. */
+export function permute(values: Float32Array, shape: number[], axes: number[]): Float32Array {
+  const outShape = axes.map((a) => shape[a]);
+  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((x, y) => x * y, 1));
+  const strides = axes.map((a) => inStrides[a]); // input stride of each output axis
+  const out = new Float32Array(values.length);
+  const index = new Array<number>(outShape.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let offset = 0;
+    for (let d = 0; d < index.length; d++) offset += index[d] * strides[d];
+    out[o] = values[offset];
+    for (let d = index.length - 1; d >= 0 && ++index[d] === outShape[d]; d--) index[d] = 0;
+  }
+  return out;
+}

@@ -1,11 +1,13 @@
 // The checkpoint formats `vadapter weights` reads, by name: how to recognise one from its config.json,
-// the vadapter component config it becomes, and which stored tensor becomes which parameter. Adding a
-// format = one file and one entry here. Formats recognised but not importable yet say so.
+// the vadapter component config it becomes (a language model `lm` or a vision tower `vit`), and
+// which stored tensor becomes which parameter. Adding a format = one file and one entry here.
 import type { LmConfig } from '../models/lm.ts';
+import type { VitConfig } from '../models/vit.ts';
 import { unknownName } from '../data/names.ts';
 import { userError } from '../util/errors.ts';
 import { gpt2Config, gpt2Tensors } from './gpt2.ts';
 import { llamaConfig, llamaTensors } from './llama.ts';
+import { clipConfig, NOT_THE_VISION_TOWER, siglipConfig, visionTowerTensors } from './vision-towers.ts';
 
 /** One parameter: its name under the component, the stored tensor it comes from, the shape vadapter keeps. */
 export interface TensorMapping {
@@ -13,17 +15,21 @@ export interface TensorMapping {
   hf: string;
   shape: number[];
   transpose?: boolean; // stored [out, in] (nn.Linear), kept [in, out]
+  /** Stored with this shape and its axes reordered (output axis i = stored axis axes[i]) before taking `shape` (a Conv2d kernel as a patch matrix). */
+  permute?: { stored: number[]; axes: number[] };
   /** Part of a fused tensor: its last axis has `of` entries, and this parameter is the `shape`'s last size of them from `from`. */
   columns?: { from: number; of: number };
 }
 
+export type ImportedConfig = LmConfig | VitConfig;
+
 export interface WeightFormat {
   name: string;
   describe: string;
-  component: 'lm'; // the vadapter component kind it becomes
+  component: 'lm' | 'vit'; // the vadapter component kind it becomes
   matches(config: Record<string, unknown>): boolean;
-  config(config: Record<string, unknown>, file: string): LmConfig;
-  tensors(config: LmConfig): TensorMapping[];
+  config(config: Record<string, unknown>, file: string): ImportedConfig;
+  tensors(config: ImportedConfig): TensorMapping[];
   ignored?: RegExp; // stored tensors that are not weights (buffers some versions save)
   prefix?: string; // stored names may carry it (a model saved with its head keeps the base model under it)
 }
@@ -48,15 +54,27 @@ export const WEIGHT_FORMATS: WeightFormat[] = [
     ignored: /\.attn\.(masked_)?bias$/,
     prefix: 'transformer.',
   },
+  {
+    name: 'clip',
+    describe: 'Hugging Face CLIP vision tower (CLIPVisionModel, or the vision half of CLIPModel): class token, pre_layrnorm, quick_gelu',
+    component: 'vit',
+    matches: (c) => c.model_type === 'clip' || c.model_type === 'clip_vision_model',
+    config: clipConfig,
+    tensors: visionTowerTensors,
+    ignored: new RegExp(`${NOT_THE_VISION_TOWER.source}|^post_layernorm\\.`),
+    prefix: 'vision_model.',
+  },
+  {
+    name: 'siglip',
+    describe: 'Hugging Face SigLIP vision tower (SiglipVisionModel, or the vision half of SiglipModel): no class token, patch bias, post_layernorm on every token',
+    component: 'vit',
+    matches: (c) => c.model_type === 'siglip' || c.model_type === 'siglip_vision_model',
+    config: siglipConfig,
+    tensors: visionTowerTensors,
+    ignored: new RegExp(`${NOT_THE_VISION_TOWER.source}|^head\\.`),
+    prefix: 'vision_model.',
+  },
 ];
-
-/** model_type values recognised but not importable yet. */
-const NOT_YET: Record<string, string> = {
-  clip: 'Hugging Face CLIP',
-  clip_vision_model: 'Hugging Face CLIP vision tower',
-  siglip: 'Hugging Face SigLIP',
-  siglip_vision_model: 'Hugging Face SigLIP vision tower',
-};
 
 /** The format of a config: the one named (`--format`), else the one whose test it passes; an error says why none fits. */
 export function resolveFormat(config: Record<string, unknown>, file: string, requested = 'auto'): WeightFormat {
@@ -69,6 +87,5 @@ export function resolveFormat(config: Record<string, unknown>, file: string, req
   if (found) return found;
   const type = typeof config.model_type === 'string' ? config.model_type : undefined;
   const supported = WEIGHT_FORMATS.map((f) => f.name).join(', ');
-  if (type && NOT_YET[type]) throw userError('unsupported_format', `recognised as ${NOT_YET[type]} (model_type "${type}"), which vadapter cannot import yet; importable: ${supported}`, { file, path: ['model_type'] });
   throw userError('unknown_format', `no known format has model_type ${type ? `"${type}"` : '(none given)'}; importable: ${supported}`, { file, path: ['model_type'] });
 }

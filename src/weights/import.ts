@@ -6,12 +6,11 @@
 // is an error too, so that a format mix-up cannot pass silently.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { modelMetadata } from '../ckpt/layout.ts';
+import { ASSEMBLY_KEY, configMetadata, SOURCES_KEY } from '../ckpt/layout.ts';
 import { writeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
-import type { LmConfig } from '../models/lm.ts';
 import { userError } from '../util/errors.ts';
-import { sliceColumns, toFloat32, transpose2d } from './dtype.ts';
-import { resolveFormat, type WeightFormat } from './formats.ts';
+import { permute, sliceColumns, toFloat32, transpose2d } from './dtype.ts';
+import { resolveFormat, type ImportedConfig, type TensorMapping, type WeightFormat } from './formats.ts';
 import { openHfModel, readHfTensors } from './hf-model.ts';
 
 export interface ImportOptions {
@@ -24,7 +23,7 @@ export interface ImportResult {
   out: string;
   format: string;
   component: WeightFormat['component'];
-  config: LmConfig;
+  config: ImportedConfig;
   tensors: number;
   parameters: number;
   sources: { file: string; sha256: string }[];
@@ -43,6 +42,24 @@ function storedUnder(tensors: Map<string, TensorRecord & { file: string }>, pref
   return out;
 }
 
+/** The assembly kind an imported component's checkpoint records: an LM as a pretrain-lm stage writes it; a vision tower alone. */
+const IMPORTED_ASSEMBLY: Record<WeightFormat['component'], string> = { lm: 'lm', vit: 'vision' };
+
+/** The shape the mapping expects the stored tensor to have. */
+function storedShape(m: TensorMapping): number[] {
+  if (m.permute) return m.permute.stored;
+  const kept = m.transpose ? [m.shape[1], m.shape[0]] : m.shape;
+  return m.columns ? [...kept.slice(0, -1), m.columns.of] : kept;
+}
+
+/** A stored tensor's values laid out as vadapter keeps the parameter. */
+function laidOut(m: TensorMapping, values: Float32Array): Float32Array {
+  if (m.permute) return permute(values, m.permute.stored, m.permute.axes);
+  const kept = m.transpose ? [m.shape[1], m.shape[0]] : m.shape;
+  const part = m.columns ? sliceColumns(values, m.columns.of, m.columns.from, kept[kept.length - 1]) : values;
+  return m.transpose ? transpose2d(part, kept[0], kept[1]) : part;
+}
+
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function importWeights(path: string, o: ImportOptions): ImportResult {
@@ -56,23 +73,25 @@ export function importWeights(path: string, o: ImportOptions): ImportResult {
   for (const m of mappings) {
     const t = stored.get(m.hf);
     if (!t) throw userError('missing_tensor', `no tensor "${m.hf}" (vadapter's ${format.component}.${m.ours}, shape [${m.shape.join(', ')}] by config.json)`, { file: model.path, path: [m.hf] });
-    const kept = m.transpose ? [m.shape[1], m.shape[0]] : m.shape;
-    const want = m.columns ? [...kept.slice(0, -1), m.columns.of] : kept;
+    const want = storedShape(m);
     if (!sameShape(t.shape, want)) throw userError('shape_mismatch', `has shape [${t.shape.join(', ')}]; config.json implies [${want.join(', ')}]`, { file: t.file, path: [t.stored] });
-    const whole = toFloat32(t, { file: t.file, name: t.stored });
-    const values = m.columns ? sliceColumns(whole, m.columns.of, m.columns.from, kept[kept.length - 1]) : whole;
-    const laid = m.transpose ? transpose2d(values, kept[0], kept[1]) : values;
+    const laid = laidOut(m, toFloat32(t, { file: t.file, name: t.stored }));
     records[`${format.component}.${m.ours}`] = { dtype: 'F32', shape: m.shape, data: new Uint8Array(laid.buffer, laid.byteOffset, laid.byteLength) };
     used.add(m.hf);
   }
-  const tiedCopy = (name: string) => config.tiedHead !== false && name === 'lm_head.weight'; // some versions save the tied head too
+  const tiedCopy = (name: string) => 'tiedHead' in config && config.tiedHead !== false && name === 'lm_head.weight'; // some versions save the tied head too
   const extra = [...stored.keys()].filter((n) => !used.has(n) && !tiedCopy(n) && !format.ignored?.test(n));
   if (extra.length > 0) {
     const first = stored.get(extra[0])!;
     throw userError('unexpected_tensor', `${extra.length} tensor(s) the ${format.name} format does not map, e.g. "${first.stored}": is this the right format?`, { file: first.file, path: [first.stored] });
   }
   const sources = model.files.map((file) => ({ file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') }));
-  const metadata = { ...modelMetadata({ configs: { kind: 'lm', lm: config }, sources: {} }), 'vadapter.imported': JSON.stringify({ format: format.name, sources }) };
+  const metadata = {
+    ...configMetadata({ [format.component]: config }),
+    [ASSEMBLY_KEY]: IMPORTED_ASSEMBLY[format.component],
+    [SOURCES_KEY]: '{}',
+    'vadapter.imported': JSON.stringify({ format: format.name, sources }),
+  };
   writeSafetensors(o.out, records, metadata);
   const parameters = mappings.reduce((a, m) => a + m.shape.reduce((x, y) => x * y, 1), 0);
   return { out: o.out, format: format.name, component: format.component, config, tensors: mappings.length, parameters, sources };

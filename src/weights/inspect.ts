@@ -2,8 +2,7 @@
 // safetensors headers alone, the format it is recognised as and the vadapter config it maps to, or
 // why it cannot be imported.
 import { UserError } from '../util/errors.ts';
-import type { LmConfig } from '../models/lm.ts';
-import { resolveFormat } from './formats.ts';
+import { resolveFormat, type ImportedConfig } from './formats.ts';
 import { openHfModel } from './hf-model.ts';
 
 export interface WeightsReport {
@@ -14,7 +13,7 @@ export interface WeightsReport {
   parameters: number;
   dtypes: Record<string, number>; // dtype -> tensors
   format: string | null;
-  mapsTo: { component: string; config: LmConfig } | null;
+  mapsTo: { component: string; config: ImportedConfig } | null;
   problem: string | null; // why it does not import, when it does not
 }
 

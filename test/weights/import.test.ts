@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.ts';
 import { readSafetensors, writeSafetensors } from '../../src/ckpt/safetensors.ts';
-import { lmCost } from '../../src/models/cost.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import { lmCost, vitCost } from '../../src/models/cost.ts';
+import { weights } from '../../src/models/params.ts';
+import { applyVit, applyVitToPixels, initVit, type VitConfig } from '../../src/models/vit.ts';
+import type { LmConfig } from '../../src/models/lm.ts';
 import { importWeights } from '../../src/weights/import.ts';
 import { inspectWeights } from '../../src/weights/inspect.ts';
 import { runModel } from '../../src/weights/run-model.ts';
@@ -15,7 +19,9 @@ await initBackend('cpu');
 
 // Made by scripts/make-weight-fixtures.py with transformers 5.18 (tiny random LLaMA models, norm scales
 // and projections far from their init; one untied in float32, one tied in float16 over two shards;
-// two GPT-2 models saved with their head, one in float32, one in bfloat16 with its own n_inner).
+// two GPT-2 models saved with their head, one in float32, one in bfloat16 with its own n_inner; a CLIP
+// vision tower alone in float32 with a preprocessor_config.json, a whole two-tower CLIP in float16
+// with exact-erf GELU, a SigLIP vision tower with its pooling head in bfloat16).
 const FIXTURES = join(import.meta.dirname, '../fixtures/weights');
 const BIN = join(import.meta.dirname, '../../bin/vadapter.js');
 const dir = mkdtempSync(join(tmpdir(), 'vadapter-weights-'));
@@ -43,7 +49,7 @@ for (const name of ['llama-untied', 'llama-tied-f16-sharded']) {
     assert.equal(report.format, 'llama');
     assert.equal(report.files.length, f16 ? 2 : 1);
     assert.deepEqual(report.dtypes, f16 ? { F16: 29 } : { F32: 30 });
-    const config = report.mapsTo!.config;
+    const config = report.mapsTo!.config as LmConfig;
     assert.deepEqual([config.vocab, config.width, config.layers, config.heads, config.kvHeads, config.mlp, config.ropeBase, config.normEps, config.tiedHead], [61, 48, 3, 6, 2, 72, 500, 1e-5, f16]);
     assert.equal(report.parameters, lmCost(config, 1, 1).params, 'the stored tensors are exactly the parameters the config implies');
     const out = join(dir, `${name}.safetensors`);
@@ -64,7 +70,7 @@ for (const name of ['gpt2', 'gpt2-bf16']) {
     const bf16 = name.endsWith('bf16');
     assert.equal(report.format, 'gpt2');
     assert.deepEqual(report.dtypes, bf16 ? { BF16: 40 } : { F32: 40 });
-    const config = report.mapsTo!.config;
+    const config = report.mapsTo!.config as LmConfig;
     assert.deepEqual([config.vocab, config.width, config.layers, config.heads, config.mlp, config.maxPositions, config.positions, config.activation, config.bias, config.norm], [61, 48, 3, 4, bf16 ? 80 : 192, 16, 'learned', 'gelu', true, 'layer']);
     assert.equal(report.parameters, lmCost(config, 1, 1).params, 'the stored tensors are exactly the parameters the config implies');
     const out = join(dir, `${name}.safetensors`);
@@ -83,6 +89,51 @@ for (const name of ['gpt2', 'gpt2-bf16']) {
     assert.ok(error < 1e-4, `relative L2 error ${error}`);
   });
 }
+
+const TOWERS = [
+  { name: 'clip-vision', format: 'clip', dtypes: { F32: 55 }, tokens: 17, activation: 'quick_gelu', mean: [0.4, 0.5, 0.6] },
+  { name: 'clip-two-tower-f16', format: 'clip', dtypes: { F16: 78 }, tokens: 17, activation: 'gelu_exact', mean: [0.48145466, 0.4578275, 0.40821073] },
+  { name: 'siglip-vision-bf16', format: 'siglip', dtypes: { BF16: 64 }, tokens: 16, activation: 'gelu', mean: [0.5, 0.5, 0.5] },
+];
+for (const tower of TOWERS) {
+  test(`${tower.name}: the vision tower imports (the rest of the file skipped) and reproduces transformers' last_hidden_state within 1e-4 (relative L2)`, () => {
+    const path = join(FIXTURES, tower.name);
+    const report = inspectWeights(path);
+    assert.equal(report.format, tower.format);
+    assert.deepEqual(report.dtypes, tower.dtypes);
+    const config = report.mapsTo!.config as VitConfig;
+    assert.equal(report.mapsTo!.component, 'vit');
+    assert.deepEqual([config.image, config.patch, config.width, config.layers, config.heads, config.mlp, config.activation, config.mean], [32, 8, 48, 3, 4, 80, tower.activation, tower.mean]);
+    assert.equal(config.classToken === true, tower.format === 'clip');
+    const out = join(dir, `${tower.name}.safetensors`);
+    const result = importWeights(path, { out });
+    assert.equal(result.parameters, vitCost(config, 1).params, 'the imported tensors are exactly the parameters the config implies');
+    assert.equal(readSafetensors(out).metadata['vadapter.assembly'], 'vision');
+    const hidden = join(dir, `${tower.name}-hidden.safetensors`);
+    const reference = join(path, 'reference.safetensors');
+    assert.deepEqual(runModel(out, reference, hidden), { last_hidden_state: [2, tower.tokens, 48] });
+    const error = relativeL2(floats(hidden, 'last_hidden_state'), floats(reference, 'last_hidden_state'));
+    assert.ok(error < 1e-4, `relative L2 error ${error}`);
+  });
+}
+
+test('frames in [0, 1] are normalised by the imported mean and std before the tower, and the patch kernel keeps (row, column, channel) order', () => {
+  const config = inspectWeights(join(FIXTURES, 'clip-vision')).mapsTo!.config as VitConfig;
+  const w = weights(initVit(config, 5));
+  tf.tidy(() => {
+    const frames = tf.randomUniform([1, 1, 32, 32, 3], 0, 1, 'float32', 9);
+    const mean = tf.tensor1d([0.4, 0.5, 0.6]);
+    const std = tf.tensor1d([0.2, 0.25, 0.3]);
+    const a = applyVit(w, config, frames).dataSync();
+    const b = applyVitToPixels(w, config, tf.div(tf.sub(frames, mean), std)).dataSync();
+    assert.ok(relativeL2(a as Float32Array, b as Float32Array) < 1e-6);
+  });
+  const kernel = readSafetensors(join(FIXTURES, 'clip-vision', 'model.safetensors')).tensors['embeddings.patch_embedding.weight']; // [48, 3, 8, 8], saved without the vision_model. prefix by a tower alone
+  const stored = new Float32Array(kernel.data.slice().buffer);
+  const ours = floats(join(dir, 'clip-vision.safetensors'), 'vit.patch.weight'); // [8*8*3, 48]
+  const [o, c, y, x] = [7, 2, 5, 1];
+  assert.equal(ours[((y * 8 + x) * 3 + c) * 48 + o], stored[((o * 3 + c) * 8 + y) * 8 + x]);
+});
 
 test('a GPT-2 saved without its head (no transformer. prefix) imports to the same checkpoint; more tokens than its position table is an exit-2 error', () => {
   const folder = join(dir, 'gpt2-base');
@@ -146,7 +197,8 @@ test('the CLI imports and runs a fixture; bad files are exit-2 errors naming the
     ),
     /model\.norm\.weight.*dtype I32; a weight must be F32, F16, BF16 or F64/s,
   );
-  assert.match(broken('clip', (f) => writeFileSync(join(f, 'config.json'), JSON.stringify({ model_type: 'clip' }))), /recognised as Hugging Face CLIP.*cannot import yet; importable: llama, gpt2/);
+  assert.match(broken('unknown', (f) => writeFileSync(join(f, 'config.json'), JSON.stringify({ model_type: 'bert' }))), /no known format has model_type "bert"; importable: llama, gpt2, clip, siglip/);
+  assert.match(broken('clip-no-vision', (f) => writeFileSync(join(f, 'config.json'), JSON.stringify({ model_type: 'clip' }))), /config\.json.*a two-tower config needs a "vision_config" object/s);
   assert.match(broken('as-gpt2', (f) => writeFileSync(join(f, 'config.json'), readFileSync(join(FIXTURES, 'gpt2', 'config.json')))), /no tensor "wte\.weight"/);
   assert.match(broken('extra', (f) => rewrite(f, (t) => (t['model.layers.0.self_attn.q_proj.bias'] = t['model.norm.weight']))), /does not map, e\.g\. "model\.layers\.0\.self_attn\.q_proj\.bias"/);
 });
