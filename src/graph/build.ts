@@ -10,6 +10,7 @@ import { unknownName } from '../data/names.ts';
 import { componentIssues } from '../models/config.ts';
 import { findPreset } from '../models/presets.ts';
 import { checkAt, positionIssues } from '../config/validate.ts';
+import { resolveFrom } from '../config/paths.ts';
 import type { StageKindRegistry } from '../stages/registry.ts';
 import type { AnyStageKind, StageExperiment, StageReferences } from '../stages/types.ts';
 import { edgesOf, productIssues, referencesOf } from './references.ts';
@@ -109,8 +110,17 @@ function buildNode(name: string, block: { kind: string }, trial: SpecTrial, regi
     issues.push(...checked.issues);
     return undefined;
   }
-  const references = referencesOf(kind, checked.value);
-  return { name, kind, config: checked.value, references, edges: edgesOf(name, references) };
+  const config = withAbsolutePaths(kind, checked.value, ['stages', name], trial);
+  const references = referencesOf(kind, config);
+  return { name, kind, config, references, edges: edgesOf(name, references) };
+}
+
+/** The stage's config with the kind's path keys made absolute, relative to the file that writes each. */
+function withAbsolutePaths(kind: AnyStageKind, config: unknown, at: DocPath, trial: SpecTrial): unknown {
+  if (!kind.pathKeys || config === null || typeof config !== 'object') return config;
+  const out = { ...(config as Record<string, unknown>) };
+  for (const key of kind.pathKeys) if (typeof out[key] === 'string') out[key] = resolveFrom(out[key], trial.map, [...at, key]);
+  return out;
 }
 
 /** References to names that are not stages of the spec (a stage whose block has errors is still a stage). */

@@ -14,6 +14,7 @@ const BUILTIN_KINDS: Record<string, () => Promise<AnyStageKind>> = {
   'align-adapter': () => import('./align-adapter.ts').then((m) => m.alignAdapter),
   'align-resampler': () => import('./align-resampler.ts').then((m) => m.alignResampler),
   evaluate: () => import('./evaluate.ts').then((m) => m.evaluate),
+  'import-weights': () => import('./import-weights.ts').then((m) => m.importWeights),
 };
 
 export class StageKindRegistry {

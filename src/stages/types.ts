@@ -114,6 +114,8 @@ export interface StageKind<C = unknown, R extends ReferenceDecls = ReferenceDecl
    * document (["models", "vit", "layers"]). So for the `datasets` and `seed` hooks.
    */
   inputs?(config: C, experiment: StageExperiment): unknown;
+  /** Config keys holding file paths: made absolute relative to the spec file that writes them (a command-line override: to the working directory), as data paths are. */
+  pathKeys?: readonly string[];
   /** Dataset directories the stage reads; their manifest fingerprints enter the fingerprint. */
   datasets?(config: C, experiment: StageExperiment): string[];
   /**

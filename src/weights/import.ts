@@ -7,26 +7,38 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ASSEMBLY_KEY, configMetadata, SOURCES_KEY } from '../ckpt/layout.ts';
-import { writeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
+import { encodeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { userError } from '../util/errors.ts';
 import { permute, sliceColumns, toFloat32, transpose2d } from './dtype.ts';
 import { resolveFormat, type ImportedConfig, type TensorMapping, type WeightFormat } from './formats.ts';
 import { openHfModel, readHfTensors } from './hf-model.ts';
 
-export interface ImportOptions {
-  out: string;
+export interface ConvertOptions {
   format?: string; // 'auto' (default) or a format name
   config?: string; // config.json of a single safetensors file
 }
 
-export interface ImportResult {
+export interface ImportOptions extends ConvertOptions {
   out: string;
+}
+
+export interface ConvertResult {
   format: string;
   component: WeightFormat['component'];
   config: ImportedConfig;
   tensors: number;
   parameters: number;
   sources: { file: string; sha256: string }[];
+}
+
+export interface ImportResult extends ConvertResult {
+  out: string;
+}
+
+/** The sha256 of each file, hex. */
+export function fileDigests(files: string[]): { file: string; sha256: string }[] {
+  return files.map((file) => ({ file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') }));
 }
 
 type Stored = TensorRecord & { file: string; stored: string };
@@ -62,7 +74,8 @@ function laidOut(m: TensorMapping, values: Float32Array): Float32Array {
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-export function importWeights(path: string, o: ImportOptions): ImportResult {
+/** `path` as a vadapter checkpoint: its safetensors bytes and what they hold. */
+export function convertWeights(path: string, o: ConvertOptions = {}): { bytes: Uint8Array; result: ConvertResult } {
   const model = openHfModel(path, o.config);
   const format = resolveFormat(model.config, model.configFile, o.format);
   const config = format.config(model.config, model.configFile);
@@ -85,14 +98,19 @@ export function importWeights(path: string, o: ImportOptions): ImportResult {
     const first = stored.get(extra[0])!;
     throw userError('unexpected_tensor', `${extra.length} tensor(s) the ${format.name} format does not map, e.g. "${first.stored}": is this the right format?`, { file: first.file, path: [first.stored] });
   }
-  const sources = model.files.map((file) => ({ file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') }));
+  const sources = fileDigests(model.files);
   const metadata = {
     ...configMetadata({ [format.component]: config }),
     [ASSEMBLY_KEY]: IMPORTED_ASSEMBLY[format.component],
     [SOURCES_KEY]: '{}',
     'vadapter.imported': JSON.stringify({ format: format.name, sources }),
   };
-  writeSafetensors(o.out, records, metadata);
   const parameters = mappings.reduce((a, m) => a + m.shape.reduce((x, y) => x * y, 1), 0);
-  return { out: o.out, format: format.name, component: format.component, config, tensors: mappings.length, parameters, sources };
+  return { bytes: encodeSafetensors(records, metadata), result: { format: format.name, component: format.component, config, tensors: mappings.length, parameters, sources } };
+}
+
+export function importWeights(path: string, o: ImportOptions): ImportResult {
+  const { bytes, result } = convertWeights(path, o);
+  writeFileAtomic(o.out, bytes);
+  return { out: o.out, ...result };
 }
