@@ -4,12 +4,14 @@ import type { ImportResult } from '../weights/import.ts';
 import type { WeightsReport } from '../weights/inspect.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 
-const pathArg = { type: 'string', describe: 'a Hugging Face model folder (config.json + model.safetensors or its sharded index), or one .safetensors file' } as const;
+const pathArg = { type: 'string', describe: 'a Hugging Face model folder (config.json + model.safetensors or its sharded index), or one .safetensors file (inspect: or a config.json alone)' } as const;
 const configOption = { type: 'string', describe: 'config.json of a single safetensors file (default: the one beside it)' } as const;
 
 function printReport(r: WeightsReport): void {
-  printLine(`${r.path}: ${r.tensors.length} tensors in ${r.files.length} file(s), ${r.parameters} parameters; dtypes ${Object.entries(r.dtypes).map(([d, n]) => `${d} x${n}`).join(', ')}`);
-  printLine(r.format ? `format: ${r.format} -> vadapter ${r.mapsTo!.component} ${JSON.stringify(r.mapsTo!.config)}` : `format: not importable: ${r.problem}`);
+  if (r.files.length > 0) printLine(`${r.path}: ${r.tensors.length} tensors in ${r.files.length} file(s), ${r.parameters} parameters; dtypes ${Object.entries(r.dtypes).map(([d, n]) => `${d} x${n}`).join(', ')}`);
+  else printLine(`${r.path}: a config alone (no weights)`);
+  printLine(r.mapsTo ? `format: ${r.format} -> vadapter ${r.mapsTo.component} ${JSON.stringify(r.mapsTo.config)}; ${r.mapsTo.parameters} parameters by this config` : `format: not importable: ${r.problem}`);
+  if (r.tensors.length === 0) return;
   printLine();
   printLine(formatTable(['tensor', 'dtype', 'shape'], r.tensors.map((t) => [t.name, t.dtype, `[${t.shape.join(', ')}]`])));
 }
@@ -28,7 +30,8 @@ const inspectCommand: CommandModule<object, { path: string; config?: string; for
       .option('config', configOption)
       .option('format', { type: 'string', describe: 'auto (default: from config.json model_type) or a format name' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
-      .example('$0 weights inspect ./TinyLlama-1.1B', 'what a downloaded model folder holds') as never,
+      .example('$0 weights inspect ./TinyLlama-1.1B', 'what a downloaded model folder holds')
+      .example('$0 weights inspect experiments/paper/public/clip-vit-large-patch14.json', 'the vadapter config and parameters of a config.json alone') as never,
   handler: async (args) => {
     const { inspectWeights } = await import('../weights/inspect.ts');
     const report = inspectWeights(args.path, { config: args.config, format: args.format });

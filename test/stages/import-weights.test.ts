@@ -2,7 +2,9 @@
 // test/fixtures/weights/) is the frozen ViT of an align-resampler stage, whose checkpoint records it
 // as the source of its `vit`; the stage is cached while the files are unchanged and reruns (with
 // everything downstream) when one changes; a path that is not there is shown by `plan` and refused
-// by `run`; a relative path is relative to the spec file.
+// by `run`; a relative path is relative to the spec file. With an imported GPT-2 (and the tokenizer it
+// brings) as the frozen LLM too, stage 1, stage 2 and the baseline train and evaluate; a data
+// tokenizer that is not the LLM's is a plan-time error at data.tokenizer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '../../
 import { query, runJson, tempDir, vadapter } from '../exec/helpers.ts';
 
 const CLIP = fileURLToPath(new URL('../fixtures/weights/clip-vision', import.meta.url));
+const GPT2 = fileURLToPath(new URL('../fixtures/weights/gpt2-bpe', import.meta.url));
 const TRAIN = 'batchSize: 4, logEvery: 2, validateEvery: 2, checkpointEvery: 2, validation: { examples: 4 }, schedule: { peak: 0.003, warmupSteps: 1 }';
 
 function writeSpec(dir: string, vision: string): string {
@@ -77,4 +80,48 @@ test('import-weights: a missing path is shown by plan and refused by run; a bad 
   const bad = await vadapter(['plan', both]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /imported\.yaml:\d+:\d+.*exactly one of dir .* and file/s);
+});
+
+function writeImportedSpec(dir: string, tokenizer: string): string {
+  const file = join(dir, 'both.yaml');
+  writeFileSync(
+    file,
+    `name: imported-both
+backend: cpu
+data:
+  synthetic: { root: ${join(dir, 'synth')}, scale: tiny }
+  tokenizer: ${tokenizer}
+  frames: 2
+models:
+  tlm: { preset: lm-tiny, vocab: 520, layers: 1 }
+  pooler: { preset: pooler-tiny }
+  resampler: { preset: resampler-1layer-tiny }
+  perceiver: { preset: resampler-tiny }
+stages:
+  vision: { kind: import-weights, dir: ${CLIP} }
+  llm: { kind: import-weights, dir: ${GPT2} }
+  tlm: { kind: pretrain-lm, model: tlm, steps: 2, ${TRAIN} }
+  stage1: { kind: align-decoder, vision: vision, decoder: tlm, pooler: pooler, steps: 2, ${TRAIN} }
+  vadapter: { kind: align-adapter, vision: vision, llm: llm, adapter: stage1, resampler: resampler, steps: 2, ${TRAIN} }
+  baseline: { kind: align-resampler, vision: vision, llm: llm, resampler: perceiver, steps: 2, ${TRAIN} }
+  eval: { kind: evaluate, adapters: [vadapter, baseline], tasks: [caption, vqa], limit: 2, maxTokens: 4, answerStop: [] }   # "Question" is several BPE tokens
+`,
+  );
+  return file;
+}
+
+test('an imported CLIP tower and an imported GPT-2 with its tokenizer: stage 1, stage 2 and the baseline train and evaluate', async () => {
+  const dir = tempDir();
+  const root = join(dir, 'runs');
+  const run = await runJson(writeImportedSpec(dir, join(GPT2, 'tokenizer.json')), root);
+  assert.equal(run.result.code, 0, run.result.stderr);
+  assert.deepEqual(Object.values(run.statuses), Array(7).fill('done'));
+  const llm = query<{ value: number }>(root, `SELECT m.value FROM metrics m JOIN stages s ON s.fingerprint = m.fingerprint WHERE s.name = 'vadapter' AND m.key = 'val/loss' ORDER BY m.step`);
+  assert.ok(llm.length >= 2 && llm.every((r) => Number.isFinite(r.value)), 'stage 2 validated through the imported LLM');
+  const cider = query<{ key: string }>(root, `SELECT DISTINCT key FROM metrics WHERE key LIKE '%/eval/coco/CIDEr' ORDER BY key`).map((r) => r.key);
+  assert.deepEqual(cider, ['baseline/eval/coco/CIDEr', 'vadapter/eval/coco/CIDEr']);
+
+  const wrong = await vadapter(['plan', writeImportedSpec(tempDir(), join(dir, 'synth', 'tokenizer.json')), '--root', root]);
+  assert.equal(wrong.code, 2, wrong.stderr);
+  assert.match(wrong.stderr, /both\.yaml:5:\d+: data\.tokenizer: .*is not the tokenizer of the LLM .*set data\.tokenizer: .*gpt2-bpe\/tokenizer\.json/s);
 });

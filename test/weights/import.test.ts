@@ -11,6 +11,7 @@ import { lmCost, vitCost } from '../../src/models/cost.ts';
 import { weights } from '../../src/models/params.ts';
 import { applyVit, applyVitToPixels, initVit, type VitConfig } from '../../src/models/vit.ts';
 import type { LmConfig } from '../../src/models/lm.ts';
+import { loadTokenizer } from '../../src/data/tokenizer.ts';
 import { importWeights } from '../../src/weights/import.ts';
 import { inspectWeights } from '../../src/weights/inspect.ts';
 import { runModel } from '../../src/weights/run-model.ts';
@@ -133,6 +134,20 @@ test('frames in [0, 1] are normalised by the imported mean and std before the to
   const ours = floats(join(dir, 'clip-vision.safetensors'), 'vit.patch.weight'); // [8*8*3, 48]
   const [o, c, y, x] = [7, 2, 5, 1];
   assert.equal(ours[((y * 8 + x) * 3 + c) * 48 + o], stored[((o * 3 + c) * 8 + y) * 8 + x]);
+});
+
+test('a GPT-2 with its byte-level BPE tokenizer: vadapter tokenizes the reference text as tokenizers does, and the logits match', () => {
+  const path = join(FIXTURES, 'gpt2-bpe');
+  const { text, ids } = JSON.parse(readFileSync(join(path, 'reference-text.json'), 'utf8')) as { text: string; ids: number[] };
+  const tok = loadTokenizer(join(path, 'tokenizer.json'));
+  assert.deepEqual(tok.encode(text), ids);
+  assert.equal(tok.decode(ids), text);
+  const out = join(dir, 'gpt2-bpe.safetensors');
+  importWeights(path, { out });
+  const logits = join(dir, 'gpt2-bpe-logits.safetensors');
+  runModel(out, join(path, 'reference.safetensors'), logits);
+  const error = relativeL2(floats(logits, 'logits'), floats(join(path, 'reference.safetensors'), 'logits'));
+  assert.ok(error < 1e-4, `relative L2 error ${error}`);
 });
 
 test('a GPT-2 saved without its head (no transformer. prefix) imports to the same checkpoint; more tokens than its position table is an exit-2 error', () => {
