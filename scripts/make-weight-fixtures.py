@@ -72,6 +72,49 @@ def vision(name, cls, config, dtype, preprocessor=None):
     save_tower_reference(cls, path)
 
 
+# Words of the synthetic world and the paper's prompts (src/data/synth/world.ts), for a tokenizer
+# that the imported LLM fixture brings along.
+WORDS = ("a an the red green blue yellow purple orange white pink circle square triangle diamond star circles squares "
+         "triangles diamonds stars small large two three four top bottom left right center corner middle upper lower "
+         "in on at of and is are there moves moving to from up down past background black gray image video shows "
+         "this describe following answer question given images exactly one word yes no what color shape which "
+         "direction where how many").split()
+PROMPTS = ["Describe the following : a small red circle in the center", "Answer the question given the images. Given . Question : ? Answer:",
+           "Answer in exactly one word: left"]
+
+
+def bpe_tokenizer(path, vocab_size):
+    """A byte-level BPE tokenizer (GPT-2's kind) trained on sentences of the synthetic world's words."""
+    from tokenizers import ByteLevelBPETokenizer
+    g = torch.Generator().manual_seed(5)
+    sentences = [" ".join(WORDS[i] for i in torch.randint(len(WORDS), (8,), generator=g).tolist()) for _ in range(400)] + PROMPTS
+    tok = ByteLevelBPETokenizer()
+    tok.train_from_iterator(sentences, vocab_size=vocab_size, min_frequency=2, special_tokens=["<|endoftext|>"])
+    tok.save(os.path.join(path, "tokenizer.json"))
+    with open(os.path.join(path, "tokenizer_config.json"), "w") as f:
+        json.dump({"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>"}, f, indent=2)
+    return tok
+
+
+def gpt2_with_tokenizer(name):
+    """A GPT-2 whose tokenizer.json comes along: reference ids of a caption beside the logits."""
+    path = os.path.join(OUT, name)
+    os.makedirs(path, exist_ok=True)
+    tok = bpe_tokenizer(path, vocab_size=520)
+    config = GPT2Config(vocab_size=tok.get_vocab_size(), n_embd=32, n_layer=2, n_head=2, n_positions=128,
+                        bos_token_id=0, eos_token_id=0)
+    model = GPT2LMHeadModel(config).eval()
+    randomise(model, seed=12)
+    model.save_pretrained(path)
+    text = "a small red circle in the top left corner on a gray background"
+    ids = torch.tensor([tok.encode(text).ids], dtype=torch.int64)
+    with torch.no_grad():
+        logits = GPT2LMHeadModel.from_pretrained(path, dtype=torch.float32).eval()(input_ids=ids).logits
+    save_file({"input_ids": ids, "logits": logits.contiguous()}, os.path.join(path, "reference.safetensors"))
+    with open(os.path.join(path, "reference-text.json"), "w") as f:
+        json.dump({"text": text, "ids": ids[0].tolist()}, f)
+
+
 def llama(name, tied, dtype, shard):
     config = LlamaConfig(vocab_size=61, hidden_size=48, intermediate_size=72, num_hidden_layers=3, num_attention_heads=6,
                          num_key_value_heads=2, rope_theta=500.0, rms_norm_eps=1e-5, tie_word_embeddings=tied,
@@ -96,6 +139,7 @@ if __name__ == "__main__":
     vision("clip-two-tower-f16", CLIPModel, CLIPConfig(vision_config=dict(TOWER, hidden_act="gelu"), text_config=dict(
         vocab_size=61, hidden_size=32, intermediate_size=48, num_hidden_layers=1, num_attention_heads=2, max_position_embeddings=16),
         projection_dim=24), torch.float16)
+    gpt2_with_tokenizer("gpt2-bpe")
     vision("siglip-vision-bf16", SiglipVisionModel, SiglipVisionConfig(**TOWER, layer_norm_eps=1e-6), torch.bfloat16)
     for root, _, files in os.walk(OUT):
         for f in sorted(files):
