@@ -34,6 +34,20 @@ export interface WeightFormat {
   prefix?: string; // stored names may carry it (a model saved with its head keeps the base model under it)
 }
 
+/** A vision tower saved alone (`<name>_vision_model`) or inside its two-tower model (`<name>`); `skipped`: its own tensors the ViT does not use. */
+function visionTower(name: string, describe: string, config: WeightFormat['config'], skipped: RegExp): WeightFormat {
+  return {
+    name,
+    describe,
+    component: 'vit',
+    matches: (c) => c.model_type === name || c.model_type === `${name}_vision_model`,
+    config,
+    tensors: visionTowerTensors,
+    ignored: new RegExp(`${NOT_THE_VISION_TOWER.source}|${skipped.source}`),
+    prefix: 'vision_model.',
+  };
+}
+
 export const WEIGHT_FORMATS: WeightFormat[] = [
   {
     name: 'llama',
@@ -54,26 +68,8 @@ export const WEIGHT_FORMATS: WeightFormat[] = [
     ignored: /\.attn\.(masked_)?bias$/,
     prefix: 'transformer.',
   },
-  {
-    name: 'clip',
-    describe: 'Hugging Face CLIP vision tower (CLIPVisionModel, or the vision half of CLIPModel): class token, pre_layrnorm, quick_gelu',
-    component: 'vit',
-    matches: (c) => c.model_type === 'clip' || c.model_type === 'clip_vision_model',
-    config: clipConfig,
-    tensors: visionTowerTensors,
-    ignored: new RegExp(`${NOT_THE_VISION_TOWER.source}|^post_layernorm\\.`),
-    prefix: 'vision_model.',
-  },
-  {
-    name: 'siglip',
-    describe: 'Hugging Face SigLIP vision tower (SiglipVisionModel, or the vision half of SiglipModel): no class token, patch bias, post_layernorm on every token',
-    component: 'vit',
-    matches: (c) => c.model_type === 'siglip' || c.model_type === 'siglip_vision_model',
-    config: siglipConfig,
-    tensors: visionTowerTensors,
-    ignored: new RegExp(`${NOT_THE_VISION_TOWER.source}|^head\\.`),
-    prefix: 'vision_model.',
-  },
+  visionTower('clip', 'Hugging Face CLIP vision tower (CLIPVisionModel, or the vision half of CLIPModel): class token, pre_layrnorm, quick_gelu', clipConfig, /^post_layernorm\./),
+  visionTower('siglip', 'Hugging Face SigLIP vision tower (SiglipVisionModel, or the vision half of SiglipModel): no class token, patch bias, post_layernorm on every token', siglipConfig, /^head\./),
 ];
 
 /** The format of a config: the one named (`--format`), else the one whose test it passes; an error says why none fits. */

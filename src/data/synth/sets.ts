@@ -132,25 +132,22 @@ export const SYNTH_SETS: SynthSet[] = [
       return questionRows(key('msrvtt-qa', i), i, clipQuestions(c.scene, rng), rng).map((r) => ({ ...r, frames: c.frames }));
     },
   },
-  {
-    name: 'scenes',
-    kind: 'text',
-    split: 'text',
-    items: { tiny: 200, small: 20000, medium: 100000 },
-    async make(i, rng) {
-      return [{ key: key('scenes', i), text: sceneDocument(rng).text }];
-    },
-  },
-  {
-    name: 'glimpses',
-    kind: 'text',
-    split: 'text',
-    items: { tiny: 200, small: 20000, medium: 100000 },
-    async make(i, rng) {
-      return [{ key: key('glimpses', i), text: glimpseDocument(rng).text }];
-    },
-  },
+  documentSet('scenes', sceneDocument),
+  documentSet('glimpses', glimpseDocument),
 ];
+
+/** A text set of one document per item, drawn by `document`. */
+function documentSet(name: string, document: (rng: Rng) => { text: string }): SynthSet {
+  return {
+    name,
+    kind: 'text',
+    split: 'text',
+    items: { tiny: 200, small: 20000, medium: 100000 },
+    async make(i, rng) {
+      return [{ key: key(name, i), text: document(rng).text }];
+    },
+  };
+}
 
 function synthSetNames(): string[] {
   return SYNTH_SETS.map((s) => s.name);
