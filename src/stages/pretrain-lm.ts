@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly-config.ts';
 import { STAGE_ASSEMBLY } from './assemblies.ts';
 import { hashString } from '../util/rng.ts';
-import { componentRefSchema, componentSpec } from './training/components.ts';
+import { componentFieldPath, componentRefSchema, componentSpec } from './training/components.ts';
 import { corpusSources } from './experiment-data.ts';
 import { lmBatch } from './training/model-batches.ts';
-import { trainingDatasets, trainingInputs } from './training/stage-inputs.ts';
+import { checkVocabAtPlan, trainingDatasets, trainingInputs } from './training/stage-inputs.ts';
 import { trainingKind } from './training/training-kind.ts';
 import { trainingShape } from './training/training-options.ts';
 import { textFamily, trainByRecipe } from './training/training-recipe.ts';
@@ -47,7 +47,11 @@ export const pretrainLm = trainingKind<Config>({
   describe: 'train a decoder LM on text: the training captions, or a corpus with text datasets (the frozen LLM; the TLM language-only init)',
   configSchema,
   produces: ['lm'],
-  inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
+  inputs: (config, experiment) => {
+    const configs = assemblyConfigs(config, experiment);
+    checkVocabAtPlan(experiment, configs, componentFieldPath(config.model, 'model', 'vocab'));
+    return trainingInputs(experiment, configs);
+  },
   datasets: (config, experiment) => [...trainingDatasets(experiment, config.validation), ...Object.values(corpusSources(experiment, config.corpus, ['corpus']).sources)],
   train,
 });

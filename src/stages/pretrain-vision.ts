@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { resolveAssembly, type ConfigsOf } from '../models/assembly-config.ts';
 import { STAGE_ASSEMBLY } from './assemblies.ts';
-import { componentRefSchema, componentSpec } from './training/components.ts';
+import { componentFieldPath, componentRefSchema, componentSpec } from './training/components.ts';
 import { contrastiveBatch } from './training/model-batches.ts';
-import { trainingDatasets, trainingInputs } from './training/stage-inputs.ts';
+import { checkVocabAtPlan, trainingDatasets, trainingInputs } from './training/stage-inputs.ts';
 import { trainingKind } from './training/training-kind.ts';
 import { trainingShape } from './training/training-options.ts';
 import { frameFamily, trainByRecipe } from './training/training-recipe.ts';
@@ -49,7 +49,11 @@ export const pretrainVision = trainingKind<Config>({
   describe: 'train a ViT contrastively against captions (CLIP-style), the frozen vision encoder of later stages',
   configSchema,
   produces: ['vision'],
-  inputs: (config, experiment) => trainingInputs(experiment, assemblyConfigs(config, experiment)),
+  inputs: (config, experiment) => {
+    const configs = assemblyConfigs(config, experiment);
+    checkVocabAtPlan(experiment, configs, componentFieldPath(config.text, 'text', 'vocab'));
+    return trainingInputs(experiment, configs);
+  },
   datasets: (config, experiment) => trainingDatasets(experiment, config.validation),
   train,
 });

@@ -111,6 +111,7 @@ const CASES: Case[] = [
   { kind: 'unknown dataset in a corpus', spec: edit(['model: llm, steps: 10', 'model: llm, corpus: { webil: 1 }, steps: 10']), expect: ['t.yaml:15:50: stages.lm.corpus.webil: unknown dataset "webil" (did you mean "webli"?); known: webli'] },
   { kind: 'a reference to a stage of the wrong kind', spec: edit(['vision: vision, pooler', 'vision: lm, pooler']), expect: ['t.yaml:16:34: stages.stage1.vision: "lm" is a pretrain-lm stage, which produces a language model; vision expects a stage that produces a vision encoder (pretrain-vision)'] },
   { kind: 'stage 2 starting from a stage that has no TLM', spec: edit(['adapter: stage1', 'adapter: vision']), expect: ['t.yaml:17:59: stages.stage2.adapter: "vision" is a pretrain-vision stage, which produces a vision encoder; adapter expects a stage that produces a stage-1 captioner (align-decoder) or a language model (pretrain-lm)'] },
+  { kind: 'an LM vocabulary smaller than the tokenizer (at plan time)', spec: edit(['llm: { preset: lm-tiny }', 'llm: { preset: lm-tiny, vocab: 4 }']), expect: ["t.yaml:10:27: models.llm.vocab: the lm's vocab 4 is smaller than the tokenizer's 7 tokens"] },
   { kind: 'evaluating a stage that trained no adapter', spec: edit(['adapters: [stage2]', 'adapters: [stage2, lm]']), expect: ['t.yaml:18:46: stages.eval.adapters[1]: "lm" is a pretrain-lm stage, which produces a language model; adapters expects a stage that produces a trained adapter (align-adapter) or a stage-1 captioner (align-decoder)'] },
 ];
 

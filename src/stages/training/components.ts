@@ -21,3 +21,8 @@ export function componentSpec(ref: ComponentRef, experiment: StageExperiment, pa
   const known = Object.keys(experiment.models);
   throw userError('unknown_model', unknownNameMessage(`no model "${ref}" in models:`, ref, known, { label: 'defined' }), { path });
 }
+
+/** Where a field of a referenced component is written: under `models.<name>` for a named model, else in the stage's inline block at `key`. */
+export function componentFieldPath(ref: ComponentRef, key: string, field: string): (string | number)[] {
+  return typeof ref === 'string' ? ['models', ref, field] : [key, field];
+}

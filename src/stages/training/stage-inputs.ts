@@ -3,12 +3,19 @@
 // directories (whose manifests the runner hashes): training sources plus validation sets.
 import { existsSync } from 'node:fs';
 import { readManifest } from '../../data/manifest.ts';
+import { checkVocab } from '../../eval/vocab-check.ts';
+import type { AssemblyConfigs } from '../../models/assembly-config.ts';
 import type { StageExperiment } from '../types.ts';
-import { framesPerExample, tokenizerDigest } from '../experiment-data.ts';
+import { experimentTokenizer, framesPerExample, tokenizerDigest, tokenizerPath } from '../experiment-data.ts';
 import type { ValidationOptions } from './training-options.ts';
 
 export function trainingInputs(experiment: StageExperiment, models: unknown): unknown {
   return { models, frames: framesPerExample(experiment), mixture: experiment.data.mixture ?? null, tokenizer: tokenizerDigest(experiment) };
+}
+
+/** At plan time: the component that embeds the data's token ids has a row for each (when the tokenizer file is there; `path`: the stage key naming it). */
+export function checkVocabAtPlan(experiment: StageExperiment, configs: AssemblyConfigs, path: (string | number)[]): void {
+  if (existsSync(tokenizerPath(experiment))) checkVocab(configs, experimentTokenizer(experiment), path);
 }
 
 /** Validation set directories: those named, else every caption-eval set that exists now. */
