@@ -150,6 +150,21 @@ test('a GPT-2 with its byte-level BPE tokenizer: vadapter tokenizes the referenc
   assert.ok(error < 1e-4, `relative L2 error ${error}`);
 });
 
+test('a config.json alone: the paper stand-ins are sized by their architectures (docs/experiments.md\'s table)', () => {
+  const PUBLIC = join(import.meta.dirname, '../../experiments/paper/public');
+  const sized = (file: string) => {
+    const r = inspectWeights(join(PUBLIC, file));
+    assert.deepEqual([r.files, r.tensors, r.parameters], [[], [], 0]);
+    return [r.format, r.mapsTo!.component, r.mapsTo!.parameters];
+  };
+  assert.deepEqual(sized('clip-vit-base-patch16.config.json'), ['clip', 'vit', 85_797_888]);
+  assert.deepEqual(sized('clip-vit-large-patch14.config.json'), ['clip', 'vit', 303_177_728]);
+  assert.deepEqual(sized('tinyllama-1.1b.config.json'), ['llama', 'lm', 1_100_048_384]); // TinyLlama's published total
+  const cli = spawnSync(process.execPath, [BIN, 'weights', 'inspect', join(PUBLIC, 'clip-vit-large-patch14.config.json')], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /a config alone \(no weights\)\nformat: clip -> vadapter vit .*"classToken":true.*; 303177728 parameters by this config/);
+});
+
 test('a GPT-2 saved without its head (no transformer. prefix) imports to the same checkpoint; more tokens than its position table is an exit-2 error', () => {
   const folder = join(dir, 'gpt2-base');
   cpSync(join(FIXTURES, 'gpt2'), folder, { recursive: true });
