@@ -71,13 +71,21 @@ interface Run {
   read: EvalReadOptions;
 }
 
-/** The one token id of each stop word; a word the tokenizer splits cannot stop a generation. */
-function stopWordIds(tokenizer: TextTokenizer, words: string[]): number[] {
-  return words.map((w, i) => {
-    const ids = tokenizer.encode(w);
-    if (ids.length !== 1) throw userError('bad_stop_word', `"${w}" is ${ids.length} tokens for this tokenizer; an answer stop word must be exactly one`, { path: ['answerStop', i] });
-    return ids[0];
+/**
+ * Each answer stop word as the token sequences that can end an answer: the word alone and as it
+ * follows a space (where answers meet it: "yes Question :"), which byte-level and SentencePiece
+ * tokenizers encode differently. A word-level tokenizer gives one id for both.
+ */
+function stopWordSequences(tokenizer: TextTokenizer, words: string[]): number[][] {
+  const sequences = new Map<string, number[]>();
+  words.forEach((w, i) => {
+    const alone = tokenizer.encode(w);
+    if (alone.length === 0) throw userError('bad_stop_word', `"${w}" encodes to no token`, { path: ['answerStop', i] });
+    const twice = tokenizer.encode(`${w} ${w}`);
+    const afterSpace = twice.slice(0, alone.length).every((t, j) => t === alone[j]) ? twice.slice(alone.length) : alone;
+    for (const s of [alone, afterSpace]) sequences.set(s.join(','), s);
   });
+  return [...sequences.values()];
 }
 
 export async function evaluateAssembly(assembly: { params: Params }, configs: AssemblyConfigs, tokenizer: TextTokenizer, tasks: EvalSetRef[], options: EvaluationOptions): Promise<TaskEvaluation[]> {
@@ -88,7 +96,7 @@ export async function evaluateAssembly(assembly: { params: Params }, configs: As
   const decoding = { ...options.decoding, stopIds: options.decoding.stopIds ?? [tokenizer.eosId] };
   const run: Run = {
     params: assembly.params, configs, tokenizer, options, decoding,
-    answerDecoding: { ...decoding, stopIds: [...decoding.stopIds, ...stopWordIds(tokenizer, options.answerStop ?? DEFAULT_ANSWER_STOP)] },
+    answerDecoding: { ...decoding, stopSequences: [...(decoding.stopSequences ?? []), ...stopWordSequences(tokenizer, options.answerStop ?? DEFAULT_ANSWER_STOP)] },
     read: { frames: options.frames, height: image, width: image, valueRange: [0, 1], limit: options.limit },
   };
   const out: TaskEvaluation[] = [];

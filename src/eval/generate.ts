@@ -20,7 +20,7 @@ export interface DecodingOptions extends StopOptions {
 
 /** Decode every example of a step model with the chosen method. */
 export function decode<S>(model: StepModel<S>, o: DecodingOptions): Promise<Hypothesis[]> {
-  const stop = { maxTokens: o.maxTokens, stopIds: o.stopIds };
+  const stop = { maxTokens: o.maxTokens, stopIds: o.stopIds, ...(o.stopSequences ? { stopSequences: o.stopSequences } : {}) };
   if (o.method === 'greedy') return greedyDecode(model, stop);
   return beamSearch(model, { ...stop, beams: o.beams ?? 4, lengthPenalty: o.lengthPenalty ?? 0 });
 }

@@ -36,7 +36,7 @@ const configSchema = z
     maxTokens: z.number().int().positive().default(24), // generated tokens at most, <eos> included
     prompts: taskRecord(z.string()).default({}), // templates overriding the paper's
     shot: z.string().default(DEFAULT_SHOT), // how a few-shot example reads
-    answerStop: z.array(z.string().min(1)).default(DEFAULT_ANSWER_STOP), // QA: words that end an answer besides <eos> (one token each)
+    answerStop: z.array(z.string().min(1)).default(DEFAULT_ANSWER_STOP), // QA: words that end an answer besides <eos> (a word the tokenizer splits ends it when all its tokens are generated)
     fewShot: z.union([z.array(shotSchema), z.strictObject({ set: nameSchema, examples: z.number().int().positive() })]).optional(),
   })
   .superRefine((c, ctx) => {

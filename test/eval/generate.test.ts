@@ -145,6 +145,14 @@ test('on a bigram model where greedy is short-sighted, beam search finds the bet
   assert.ok(beam[0].logProb > greedy[0].logProb);
   const penalised = await decode(bigram(1), { method: 'beam', beams: 2, lengthPenalty: 1, ...o });
   assert.deepEqual(penalised[0].ids, [3, 5], 'per token, A C <eos> (-1.12 / 3) beats B <eos> (-0.90 / 2)');
+  const sequence = { maxTokens: 5, stopIds: [2], stopSequences: [[3, 5]] }; // "A C" ends a generation
+  for (const method of ['greedy', 'beam'] as const) {
+    const [h] = await decode(bigram(1), { method, beams: 2, ...sequence });
+    if (method === 'greedy') assert.deepEqual([h.ids, h.stopped, h.stopLength], [[], true, 2], 'greedy: A C is the stop, so nothing is kept');
+    else assert.deepEqual(h.ids, [4], 'beam: B <eos> (.405) still beats the stop A C (.33)');
+  }
+  const [cut] = await decode(bigram(1), { method: 'greedy', maxTokens: 5, stopIds: [2], stopSequences: [[3, 5]] });
+  assert.ok(Math.abs(cut.logProb - lp(0.55, 0.6)) < 1e-5, 'the stop\'s tokens count in the log-probability');
   const short = await decode(bigram(1), { method: 'greedy', maxTokens: 1, stopIds: [2] });
   assert.deepEqual(short[0], { ids: [3], logProb: short[0].logProb, stopped: false }, 'cut at maxTokens');
 });

@@ -104,7 +104,7 @@ stages:
   stage1: { kind: align-decoder, vision: vision, decoder: tlm, pooler: pooler, steps: 2, ${TRAIN} }
   vadapter: { kind: align-adapter, vision: vision, llm: llm, adapter: stage1, resampler: resampler, steps: 2, ${TRAIN} }
   baseline: { kind: align-resampler, vision: vision, llm: llm, resampler: perceiver, steps: 2, ${TRAIN} }
-  eval: { kind: evaluate, adapters: [vadapter, baseline], tasks: [caption, vqa], limit: 2, maxTokens: 4, answerStop: [] }   # "Question" is several BPE tokens
+  eval: { kind: evaluate, adapters: [vadapter, baseline], tasks: [caption, vqa], limit: 2, maxTokens: 4 }
 `,
   );
   return file;

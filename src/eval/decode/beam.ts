@@ -6,7 +6,7 @@
 // even at maxTokens, or when maxTokens is reached (live beams then finish as they are). Beams are
 // reordered, and done examples dropped, by gathering rows of the KV cache.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkStopOptions, generatedLength, type Hypothesis, type StopOptions } from './hypothesis.ts';
+import { checkStopOptions, completedStop, generatedLength, stoppedAt, stopsOf, type Hypothesis, type StopOptions } from './hypothesis.ts';
 import { advance, release, selectRows, type StepModel } from './step-model.ts';
 
 export interface BeamOptions extends StopOptions {
@@ -51,7 +51,7 @@ function normalized(h: Hypothesis, alpha: number): number {
 }
 
 /** Example `e` (the e-th active one, whose beams are state rows e*k..e*k+k-1): its next beams. */
-function extend(s: Search, e: number, c: Candidates, k: number, stops: Set<number>): void {
+function extend(s: Search, e: number, c: Candidates, k: number, stops: number[][]): void {
   const next: Beam[] = [];
   for (let rank = 0; rank < c.m && next.length < k; rank++) {
     const logProb = c.values[e * c.m + rank];
@@ -59,8 +59,9 @@ function extend(s: Search, e: number, c: Candidates, k: number, stops: Set<numbe
     const index = c.indices[e * c.m + rank];
     const beam = s.alive[Math.floor(index / c.vocab)];
     const token = index % c.vocab;
-    if (!stops.has(token)) next.push({ ids: [...beam.ids, token], logProb, source: e * k + Math.floor(index / c.vocab) });
-    else if (rank < k) s.finished.push({ ids: beam.ids, logProb, stopped: true });
+    const stop = completedStop(beam.ids, token, stops);
+    if (stop === 0) next.push({ ids: [...beam.ids, token], logProb, source: e * k + Math.floor(index / c.vocab) });
+    else if (rank < k) s.finished.push(stoppedAt(beam.ids, stop, logProb));
   }
   while (next.length < k) next.push({ ids: [], logProb: -Infinity, source: e * k });
   s.alive = next;
@@ -87,7 +88,7 @@ export async function beamSearch<S>(model: StepModel<S>, o: BeamOptions): Promis
   if (!Number.isInteger(o.beams) || o.beams < 1) throw new RangeError(`beams must be a positive integer, got ${o.beams}`);
   if (!(o.lengthPenalty >= 0)) throw new RangeError(`lengthPenalty must be >= 0, got ${o.lengthPenalty}`);
   const k = o.beams;
-  const stops = new Set(o.stopIds);
+  const stops = stopsOf(o);
   const first = model.start();
   const examples = first.logits.shape[0];
   const copies = Array.from({ length: examples * k }, (_, r) => Math.floor(r / k)); // each example's row, k times
@@ -100,9 +101,9 @@ export async function beamSearch<S>(model: StepModel<S>, o: BeamOptions): Promis
   let state = selectRows(first.state, copies);
   for (let t = 1; ; t++) {
     const active = searches.filter((s) => !s.done);
-    const c = await topCandidates(logits, active.flatMap((s) => s.alive.map((b) => b.logProb)), k, k * (stops.size + 1));
+    const c = await topCandidates(logits, active.flatMap((s) => s.alive.map((b) => b.logProb)), k, k * (stops.lastTokens + 1));
     active.forEach((s, e) => {
-      extend(s, e, c, k, stops);
+      extend(s, e, c, k, stops.sequences);
       if (t === o.maxTokens) finishAtLimit(s);
       s.done = t === o.maxTokens || isDone(s, k, o);
     });

@@ -1,8 +1,8 @@
-// Greedy decoding (the paper's): the most likely next token for every example, until a stop token
-// or maxTokens. Examples that stop leave the batch (their rows are dropped from the KV cache), so
+// Greedy decoding (the paper's): the most likely next token for every example, until a stop (a
+// token or a sequence of them) or maxTokens. Examples that stop leave the batch (their rows are dropped from the KV cache), so
 // the last steps only run the examples still generating.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkStopOptions, type Hypothesis, type StopOptions } from './hypothesis.ts';
+import { checkStopOptions, completedStop, stoppedAt, stopsOf, type Hypothesis, type StopOptions } from './hypothesis.ts';
 import { advance, release, selectRows, type Step, type StepModel } from './step-model.ts';
 
 /** The arg-max token of each row and its log-probability; `logits` [rows, vocab] is disposed. */
@@ -19,7 +19,7 @@ async function pick(logits: tf.Tensor): Promise<{ tokens: Int32Array; logProbs: 
 
 export async function greedyDecode<S>(model: StepModel<S>, o: StopOptions): Promise<Hypothesis[]> {
   checkStopOptions(o);
-  const stops = new Set(o.stopIds);
+  const { sequences } = stopsOf(o);
   let step: Step<S> = model.start();
   const hyps: Hypothesis[] = Array.from({ length: step.logits.shape[0] }, () => ({ ids: [], logProb: 0, stopped: false }));
   let rows = hyps.map((_, i) => i); // state row -> example
@@ -27,9 +27,12 @@ export async function greedyDecode<S>(model: StepModel<S>, o: StopOptions): Prom
     const { tokens, logProbs } = await pick(step.logits);
     rows.forEach((example, r) => {
       const h = hyps[example];
-      h.logProb += logProbs[r];
-      if (stops.has(tokens[r])) h.stopped = true;
-      else h.ids.push(tokens[r]);
+      const stop = completedStop(h.ids, tokens[r], sequences);
+      if (stop > 0) hyps[example] = stoppedAt(h.ids, stop, h.logProb + logProbs[r]);
+      else {
+        h.logProb += logProbs[r];
+        h.ids.push(tokens[r]);
+      }
     });
     const going = rows.map((_, r) => r).filter((r) => !hyps[rows[r]].stopped);
     if (going.length === 0 || t === o.maxTokens) {
