@@ -9,7 +9,7 @@
 // (`data.tokenizer` is that file, byte for byte), and the data tokenizer's ids must fit the LM's
 // vocabulary; both are checked when the stage is planned.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { z } from 'zod';
 import { MODEL_FILE } from '../ckpt/layout.ts';
 import { missingFingerprint } from '../graph/missing-data.ts';
@@ -55,7 +55,7 @@ function inputs(config: Config, experiment: StageExperiment): unknown {
   checkTokenizer(model, folder, config, experiment);
   const preprocessor = join(folder, 'preprocessor_config.json');
   const files = [...model.files, model.configFile, ...(existsSync(preprocessor) ? [preprocessor] : [])];
-  return { format: config.format, files: fileDigests(files).map((d) => ({ name: d.file.slice(folder.length + 1) || d.file, sha256: d.sha256 })) };
+  return { format: config.format, files: fileDigests(files).map((d) => ({ name: relative(folder, d.file), sha256: d.sha256 })) };
 }
 
 async function run(ctx: StageContext<Config>): Promise<void> {

@@ -4,9 +4,9 @@
 // weight [in, out], as vadapter does, so nothing is transposed; the fused query/key/value projection
 // `c_attn` ([width, 3 width], columns q | k | v) is split into vadapter's three. A model saved with
 // its head puts the base model under `transformer.`; one saved alone does not: both import.
-import type { LmConfig } from '../models/lm.ts';
+import { lmConfigSchema, type LmConfig } from '../models/lm.ts';
 import { userError } from '../util/errors.ts';
-import { fitLm, num, type HfConfig } from './config-fields.ts';
+import { fitConfig, num, type HfConfig } from './config-fields.ts';
 import type { TensorMapping } from './formats.ts';
 
 /** activation_function values that are the tanh approximation vadapter's GELU computes. */
@@ -21,7 +21,7 @@ export function gpt2Config(c: HfConfig, file: string): LmConfig {
   if (c.tie_word_embeddings === false) throw userError('unsupported_config', 'tie_word_embeddings false: GPT-2 ties its head', { file, path: ['tie_word_embeddings'] });
   const width = num(c, 'n_embd', file);
   const heads = num(c, 'n_head', file);
-  return fitLm({
+  return fitConfig(lmConfigSchema, {
     vocab: num(c, 'vocab_size', file),
     width,
     layers: num(c, 'n_layer', file),
@@ -37,7 +37,7 @@ export function gpt2Config(c: HfConfig, file: string): LmConfig {
     maxPositions: num(c, 'n_positions', file),
     activation: 'gelu',
     bias: true,
-  }, file);
+  }, 'LM', file);
 }
 
 /** vadapter name (under `lm.`) <- HF name (without the `transformer.` prefix), with the shape vadapter stores. */

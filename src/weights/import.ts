@@ -4,8 +4,7 @@
 // or cut out of a fused tensor, as the format's mapping says). Each needed
 // tensor must be there with the shape the config implies; a stored tensor the format does not map
 // is an error too, so that a format mix-up cannot pass silently.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { sha256FileSync } from '../ckpt/digest.ts';
 import { ASSEMBLY_KEY, configMetadata, SOURCES_KEY } from '../ckpt/layout.ts';
 import { encodeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
@@ -38,7 +37,7 @@ export interface ImportResult extends ConvertResult {
 
 /** The sha256 of each file, hex. */
 export function fileDigests(files: string[]): { file: string; sha256: string }[] {
-  return files.map((file) => ({ file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') }));
+  return files.map((file) => ({ file, sha256: sha256FileSync(file) }));
 }
 
 type Stored = TensorRecord & { file: string; stored: string };

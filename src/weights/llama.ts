@@ -3,9 +3,9 @@
 // grouped-query attention (query head h reads key/value head floor(h / (heads / kvHeads)) in both),
 // no biases; the output head tied to the token embedding or its own `lm_head`. nn.Linear stores
 // [out, in]; vadapter's dense weights are [in, out], so every projection is transposed.
-import type { LmConfig } from '../models/lm.ts';
+import { lmConfigSchema, type LmConfig } from '../models/lm.ts';
 import { userError } from '../util/errors.ts';
-import { fitLm, num, type HfConfig as Config } from './config-fields.ts';
+import { fitConfig, num, type HfConfig as Config } from './config-fields.ts';
 import type { TensorMapping } from './formats.ts';
 
 function ropeTheta(c: Config, file: string): number {
@@ -24,7 +24,7 @@ export function llamaConfig(c: Config, file: string): LmConfig {
   const width = num(c, 'hidden_size', file);
   const heads = num(c, 'num_attention_heads', file);
   if (typeof c.head_dim === 'number' && c.head_dim * heads !== width) throw userError('unsupported_config', `head_dim ${c.head_dim} x ${heads} heads != hidden_size ${width}`, { file, path: ['head_dim'] });
-  return fitLm({
+  return fitConfig(lmConfigSchema, {
     vocab: num(c, 'vocab_size', file),
     width,
     layers: num(c, 'num_hidden_layers', file),
@@ -36,7 +36,7 @@ export function llamaConfig(c: Config, file: string): LmConfig {
     ropeBase: ropeTheta(c, file),
     tiedHead: c.tie_word_embeddings === true,
     normEps: typeof c.rms_norm_eps === 'number' ? c.rms_norm_eps : 1e-6,
-  }, file);
+  }, 'LM', file);
 }
 
 /** vadapter name (under `lm.`) <- HF name, with the shape vadapter stores. */

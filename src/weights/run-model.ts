@@ -5,9 +5,10 @@
 // does) to `last_hidden_state` (float32 [B, tokens, width]).
 import * as tf from '@tensorflow/tfjs-core';
 import { checkpointConfigs } from '../ckpt/layout.ts';
-import { readSafetensors, writeSafetensors, type TensorRecord } from '../ckpt/safetensors.ts';
+import { loadComponent } from '../ckpt/params.ts';
+import { readSafetensors, writeSafetensors, type SafetensorsContents, type TensorRecord } from '../ckpt/safetensors.ts';
 import { lmConfigSchema, lmForward, lmLogits, initLm, type LmConfig } from '../models/lm.ts';
-import { weights, type Params } from '../models/params.ts';
+import { ParamFactory, weights, type Params } from '../models/params.ts';
 import { applyVitToPixels, initVit, vitConfigSchema, vitTokens, type VitConfig } from '../models/vit.ts';
 import { userError } from '../util/errors.ts';
 
@@ -41,28 +42,23 @@ function pixels(t: TensorRecord | undefined, file: string, config: VitConfig): t
   return tf.expandDims(tf.transpose(nchw, [0, 2, 3, 1]), 1);
 }
 
-/** The component's parameters, filled from the checkpoint's `<component>.*` tensors. */
-function load(params: Params, tensors: Tensors, component: string, file: string): Params {
-  for (const [name, v] of params) {
-    const t = tensors[`${component}.${name}`];
-    if (!t || t.dtype !== 'F32') throw userError('missing_tensor', `no float32 tensor "${component}.${name}"`, { file, path: [`${component}.${name}`] });
-    v.assign(tf.tensor(new Float32Array(t.data.slice().buffer), t.shape));
-  }
-  return params;
-}
-
 /** The outputs of the checkpoint's model on `input`, by Hugging Face's names. */
-function forward(tensors: Tensors, configs: Record<string, unknown>, ckpt: string, input: Tensors, inputs: string): { params: Params; outputs: Record<string, tf.Tensor> } {
+function forward(model: SafetensorsContents, ckpt: string, input: Tensors, inputs: string): { params: Params; outputs: Record<string, tf.Tensor> } {
+  const configs = checkpointConfigs(model.metadata);
+  const load = (params: Params, component: string) => {
+    loadComponent(params, model, ckpt, { component, config: configs[component] });
+    return params;
+  };
   const lm = lmConfigSchema.safeParse(configs.lm);
   if (lm.success) {
-    const params = load(initLm(lm.data, 0), tensors, 'lm', ckpt);
-    const w = weights(params);
+    const params = load(initLm(lm.data, 0, new ParamFactory(0, 'lm')), 'lm');
+    const w = weights(params, 'lm');
     return { params, outputs: { logits: tf.tidy(() => lmLogits(w, lmForward(w, lm.data, { ids: ids(input.input_ids, inputs, lm.data) }).hidden)) } };
   }
   const vit = vitConfigSchema.safeParse(configs.vit);
   if (vit.success) {
-    const params = load(initVit(vit.data, 0), tensors, 'vit', ckpt);
-    const w = weights(params);
+    const params = load(initVit(vit.data, 0, new ParamFactory(0, 'vit')), 'vit');
+    const w = weights(params, 'vit');
     const hidden = tf.tidy(() => {
       const x = applyVitToPixels(w, vit.data, pixels(input.pixel_values, inputs, vit.data)); // [B, 1, tokens, width]
       return tf.reshape(x, [x.shape[0], vitTokens(vit.data), vit.data.width]);
@@ -75,7 +71,7 @@ function forward(tensors: Tensors, configs: Record<string, unknown>, ckpt: strin
 /** Run checkpoint `ckpt` on `inputs` and write the outputs to `out`; returns their shapes. */
 export function runModel(ckpt: string, inputs: string, out: string): Record<string, number[]> {
   const model = readSafetensors(ckpt);
-  const { params, outputs } = forward(model.tensors, checkpointConfigs(model.metadata), ckpt, readSafetensors(inputs).tensors, inputs);
+  const { params, outputs } = forward(model, ckpt, readSafetensors(inputs).tensors, inputs);
   const records: Tensors = {};
   const shapes: Record<string, number[]> = {};
   for (const [name, t] of Object.entries(outputs)) {

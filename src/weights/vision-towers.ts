@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { vitConfigSchema, type VitConfig } from '../models/vit.ts';
 import { userError } from '../util/errors.ts';
 import { readJsonFile } from '../util/json-file.ts';
-import type { HfConfig } from './config-fields.ts';
+import { fitConfig, num, type HfConfig } from './config-fields.ts';
 import type { TensorMapping } from './formats.ts';
 
 type Rgb = [number, number, number];
@@ -36,12 +36,6 @@ function visionConfig(c: HfConfig, file: string): HfConfig {
   return c;
 }
 
-function numOr(c: HfConfig, key: string, fallback: number, file: string, at: string[]): number {
-  const v = c[key] ?? fallback;
-  if (typeof v !== 'number') throw userError('bad_config', `expected a number at "${key}"`, { file, path: [...at, key] });
-  return v;
-}
-
 function rgb(v: unknown, fallback: Rgb): Rgb {
   return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number') ? (v as Rgb) : fallback;
 }
@@ -53,26 +47,24 @@ function towerConfig(tower: Tower, c: HfConfig, file: string): VitConfig {
   const act = String(v.hidden_act ?? d.act);
   const activation = ACTIVATIONS[act];
   if (!activation) throw userError('unsupported_config', `hidden_act "${act}": vadapter's ViT has ${Object.keys(ACTIVATIONS).join(', ')}`, { file, path: [...at, 'hidden_act'] });
-  if (numOr(v, 'num_channels', 3, file, at) !== 3) throw userError('unsupported_config', 'num_channels: vadapter reads RGB (3 channels)', { file, path: [...at, 'num_channels'] });
+  if (num(v, 'num_channels', file, { fallback: 3, at }) !== 3) throw userError('unsupported_config', 'num_channels: vadapter reads RGB (3 channels)', { file, path: [...at, 'num_channels'] });
   const preprocessor = join(dirname(file), 'preprocessor_config.json');
   const pre = existsSync(preprocessor) ? (readJsonFile(preprocessor) as HfConfig) : {};
-  const width = numOr(v, 'hidden_size', 768, file, at);
+  const width = num(v, 'hidden_size', file, { fallback: 768, at });
   const config = {
-    image: numOr(v, 'image_size', d.image, file, at),
-    patch: numOr(v, 'patch_size', d.patch, file, at),
+    image: num(v, 'image_size', file, { fallback: d.image, at }),
+    patch: num(v, 'patch_size', file, { fallback: d.patch, at }),
     width,
-    layers: numOr(v, 'num_hidden_layers', 12, file, at),
-    heads: numOr(v, 'num_attention_heads', 12, file, at),
-    mlp: numOr(v, 'intermediate_size', 3072, file, at),
+    layers: num(v, 'num_hidden_layers', file, { fallback: 12, at }),
+    heads: num(v, 'num_attention_heads', file, { fallback: 12, at }),
+    mlp: num(v, 'intermediate_size', file, { fallback: 3072, at }),
     ...(tower === 'clip' ? { classToken: true, patchBias: false, preNorm: true, finalNorm: false } : {}),
     activation,
-    normEps: numOr(v, 'layer_norm_eps', d.eps, file, at),
+    normEps: num(v, 'layer_norm_eps', file, { fallback: d.eps, at }),
     mean: rgb(pre.image_mean, d.mean),
     std: rgb(pre.image_std, d.std),
   };
-  const parsed = vitConfigSchema.safeParse(config);
-  if (!parsed.success) throw userError('unsupported_config', `does not fit vadapter's ViT: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { file });
-  return parsed.data;
+  return fitConfig(vitConfigSchema, config, 'ViT', file);
 }
 
 export const clipConfig = (c: HfConfig, file: string) => towerConfig('clip', c, file);
