@@ -10,6 +10,7 @@ import type { PrepareOptions, Prepared } from '../exec/prepare.ts';
 import type { PendingSynthetic } from '../exec/synthetic-data.ts';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
+import { EXECUTORS, type ExecutorKind } from '../config/executor-kinds.ts';
 
 export interface ExperimentArgs {
   spec: string;
@@ -63,13 +64,27 @@ function planJson(plan: Plan, prepared: Prepared) {
   return { ...plan, wouldGenerate: prepared.pendingSynthetic, trials: plan.trials.map((t) => ({ ...t, stages: t.stages.map(({ inputs: _inputs, ...rest }) => rest) })) };
 }
 
-export const planCommand: CommandModule<object, ExperimentArgs & { json: boolean }> = {
+/** The batch scripts `run --executor slurm` would submit, in submission order, with their dependencies. */
+function printSlurmScripts(scripts: { label: string; dependsOn: string[]; script: string }[]): void {
+  printLine();
+  if (scripts.length === 0) return printLine('slurm: nothing to submit (every stage is cached)');
+  printLine(`slurm: ${scripts.length} job${scripts.length === 1 ? '' : 's'} to submit (<run> is the id the run will get)`);
+  for (const j of scripts) {
+    printLine();
+    printLine(`## ${j.label}: sbatch${j.dependsOn.length > 0 ? ` --dependency=afterok:${j.dependsOn.map((d) => `<job of ${d}>`).join(':')}` : ''}`);
+    printLine(j.script.trimEnd());
+  }
+}
+
+export const planCommand: CommandModule<object, ExperimentArgs & { json: boolean; executor?: ExecutorKind }> = {
   command: 'plan <spec> [overrides..]',
   describe: 'show what run would do for each trial and stage (run | resume | cached) and why',
   builder: (y) =>
     experimentOptions(y)
       .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON' })
+      .option('executor', { type: 'string', choices: EXECUTORS, describe: 'slurm: also print the sbatch script of each job run would submit' })
       .example('$0 plan experiments/quickstart.yaml', 'the plan, explained')
+      .example('$0 plan experiments/smoke.yaml --executor slurm +executor.partition=debug', 'and the Slurm jobs it would submit')
       .example('$0 plan experiments/quickstart.yaml stages.stage1.steps=800 seed=1,2', 'after an override and over a seed sweep') as never,
   handler: async (args) => {
     const { planPrepared, prepareExperiment } = await import('../exec/prepare.ts');
@@ -79,7 +94,12 @@ export const planCommand: CommandModule<object, ExperimentArgs & { json: boolean
     const db = openDbIfExists(opts.root);
     const plan = planPrepared(prepared, db, opts.root);
     db?.close();
-    if (args.json) printJson(planJson(plan, prepared));
-    else printPlan(plan, prepared.pendingSynthetic);
+    const executor = args.executor ?? prepared.spec.trials[0]?.spec.executor?.kind ?? 'local';
+    const scripts = executor === 'slurm' ? (await import('../exec/slurm/job-plan.ts')).plannedScripts(prepared, plan, opts.root) : null;
+    if (args.json) printJson({ ...planJson(plan, prepared), ...(scripts ? { slurm: scripts } : {}) });
+    else {
+      printPlan(plan, prepared.pendingSynthetic);
+      if (scripts) printSlurmScripts(scripts);
+    }
   },
 };

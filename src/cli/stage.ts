@@ -13,6 +13,7 @@ interface ExecArgs {
   trial: number;
   stage: string;
   backend?: string;
+  jobStore?: string;
 }
 
 const execCommand: CommandModule<object, ExecArgs> = {
@@ -23,11 +24,12 @@ const execCommand: CommandModule<object, ExecArgs> = {
       .option('root', { type: 'string', describe: 'runs directory (default: $VADAPTER_HOME, else ./runs)' })
       .option('run', { type: 'string', demandOption: true, describe: 'run id' })
       .options(numberOptions({ trial: { rule: NON_NEGATIVE_INTEGER, default: 0, describe: 'trial index within the run' } }))
-      .option('stage', { type: 'string', demandOption: true, describe: 'stage name' }) as never,
+      .option('stage', { type: 'string', demandOption: true, describe: 'stage name' })
+      .option('job-store', { type: 'string', describe: 'a cluster job directory: record into its store, not the root database (the slurm executor passes it)' }) as never,
   handler: async (args) => {
     const root = resolveRoot(args.root);
     const { runStageProcess } = await import('../exec/stage-process.ts');
-    process.exitCode = await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend }, (err) => reportError(err, { stack: true }));
+    process.exitCode = await runStageProcess({ root, runId: args.run, trial: args.trial, stage: args.stage, backend: args.backend, jobStore: args.jobStore }, (err) => reportError(err, { stack: true }));
   },
 };
 

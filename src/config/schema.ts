@@ -3,6 +3,7 @@
 // when the stage graph is built (graph/build.ts), with positions from the same SourceMap.
 import { z } from 'zod';
 import { VERIFY_MODES } from '../data/verify.ts';
+import { executorSchema } from './executor.ts';
 
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -42,6 +43,7 @@ export const experimentSchema = z.strictObject({
   models: z.record(nameSchema, modelBlockSchema).default({}),
   stages: z.record(nameSchema, stageBlockSchema).refine((s) => Object.keys(s).length > 0, 'expected at least one stage'),
   sweep: sweepSchema.optional(),
+  executor: executorSchema.optional(), // where stages run (config/executor.ts); never part of a fingerprint
 });
 
 export type ExperimentSpec = z.output<typeof experimentSchema>;

@@ -17,7 +17,7 @@ export interface StageProcess {
 
 export function stageExecArgv(a: StageExecArgs): string[] {
   const argv = ['stage', 'exec', '--root', a.root, '--run', a.runId, '--trial', String(a.trial), '--stage', a.stage];
-  return a.backend ? [...argv, '--backend', a.backend] : argv;
+  return [...argv, ...(a.backend ? ['--backend', a.backend] : []), ...(a.jobStore ? ['--job-store', a.jobStore] : [])];
 }
 
 export function spawnStage(args: StageExecArgs, logPath: string, onMessage: (m: ChildMessage) => void): StageProcess {

@@ -22,6 +22,11 @@ export function stageKey(s: { trial: number; stage: string }): string {
   return `${s.trial}/${s.stage}`;
 }
 
+/** runs/<run>/logs/t<trial>.<stage>.log: the stage process's stdout and stderr. */
+export function stageLogPath(root: string, runId: string, s: { trial: number; stage: string }): string {
+  return join(runDir(root, runId), 'logs', `t${s.trial}.${s.stage}.log`);
+}
+
 export function recordRun(db: Db, runId: string, root: string, prepared: Prepared, plan: Plan, jobs: number): RecordedRun {
   const { spec, code, plugins } = prepared;
   const dir = runDir(root, runId);
@@ -37,7 +42,7 @@ export function recordRun(db: Db, runId: string, root: string, prepared: Prepare
   db.transaction(() => {
     for (const s of planned) ensureOutput(db, { fingerprint: s.fingerprint, kind: s.kind, inputs: s.inputs, totalSteps: s.totalSteps });
   })();
-  const logPaths = new Map(planned.filter((s) => s.action !== 'cached').map((s) => [stageKey(s), join(dir, 'logs', `t${s.trial}.${s.stage}.log`)]));
+  const logPaths = new Map(planned.filter((s) => s.action !== 'cached').map((s) => [stageKey(s), stageLogPath(root, runId, s)]));
   const rows = planned.map((s) => stageRow(s, runId, prepared, logPaths.get(stageKey(s)) ?? null));
   return { runId, stageIds: insertStages(db, runId, rows), logPaths };
 }

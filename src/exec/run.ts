@@ -1,6 +1,7 @@
 // `vadapter run`: prepare and plan the experiment, record the run, then execute every stage that
-// is not cached as a child process — once per fingerprint, in dependency order, up to `jobs` at
-// a time — and record how each ended. An observer receives events for live display.
+// is not cached once per fingerprint, in dependency order — locally as child processes, up to
+// `jobs` at a time, or as Slurm jobs (slurm/) — and record how each ended. An observer receives
+// events for live display.
 import { missingDataIssues } from '../graph/missing-data.ts';
 import type { Plan, PlannedStage } from '../graph/plan.ts';
 import { openDb, type Db } from '../track/db.ts';
@@ -10,15 +11,24 @@ import { endStage, getStage, stagesOfRun, updateStage, type StageStatus } from '
 import { tailLines } from './log-tail.ts';
 import { spawnStage } from './local.ts';
 import { EXIT, type ChildMessage } from './messages.ts';
-import { planPrepared, prepareExperiment, type PrepareOptions } from './prepare.ts';
+import { planPrepared, prepareExperiment, type PrepareOptions, type Prepared } from './prepare.ts';
+import type { ExecutorKind } from '../config/executor-kinds.ts';
+import { executorBlock, slurmJobPlans } from './slurm/job-plan.ts';
+import { settleEndedJobs } from './slurm/settle.ts';
+import { submitSlurmJobs } from './slurm/submit.ts';
+import { watchSlurmJobs, type InterruptChoice } from './slurm/watch.ts';
 import { recordRun, stageKey, type RecordedRun } from './record.ts';
-import { runJobs, type Job, type JobOutcome, type JobResult } from './scheduler.ts';
+import { runJobs, type JobOutcome, type JobResult } from './scheduler.ts';
+import { workOf, type Work } from './work.ts';
 import { recordOutcome } from './stage-exec.ts';
 
 export interface RunOptions extends PrepareOptions {
   jobs: number;
   backend?: string;
   signal?: AbortSignal;
+  executor?: ExecutorKind; // the --executor flag, which wins over the spec's executor.kind
+  detach?: boolean; // slurm: return once the jobs are submitted
+  onInterrupt?: () => Promise<InterruptChoice>; // slurm: what to do with the jobs after Ctrl-C (default: leave them running)
 }
 
 export interface StageRef {
@@ -41,6 +51,8 @@ export interface RunObserver {
   waiting?(s: StageRef, owner: string): void;
   progress?(s: StageRef, p: { step: number; total: number; fields: Record<string, number> }): void;
   finished?(s: StageRef, end: StageEnd): void;
+  note?(s: StageRef, text: string): void; // what an executor says about a stage (a cluster job's id and state)
+  line?(text: string): void; // what an executor says about the run
 }
 
 export interface RunSummary {
@@ -56,43 +68,41 @@ const LOG_TAIL_LINES = 20;
 export async function runExperiment(opts: RunOptions, observer: RunObserver = {}): Promise<RunSummary> {
   const startedAt = Date.now();
   const prepared = await prepareExperiment(opts);
+  const executor = opts.executor ?? executorBlock(prepared).kind;
   const db = openDb(opts.root);
   markAbandonedRuns(db);
+  if (executor === 'slurm') settleEndedJobs(db, opts.root); // what earlier runs' jobs did counts for this plan
   const plan = planPrepared(prepared, db, opts.root);
   refuseMissingData(plan);
   const recorded = recordRun(db, newRunId(), opts.root, prepared, plan, opts.jobs);
   observer.planned?.(recorded.runId, plan);
-  const work = jobsOf(plan);
-  const execute = (fp: string) => executeJob(db, opts, recorded, work.primaries.get(fp)!, observer);
-  const results = await runJobs(work.jobs, execute, { concurrency: opts.jobs, signal: opts.signal });
+  const work = workOf(plan);
+  const results = executor === 'slurm' ? await runOnSlurm(db, opts, prepared, recorded, work, observer) : await runLocally(db, opts, recorded, work, observer);
+  if (results === 'left') return summarize(db, recorded.runId, 'running', startedAt);
   settleRows(db, recorded, work, results);
   const status = runStatus(results, opts.signal);
   finishRun(db, recorded.runId, status);
   return summarize(db, recorded.runId, status, startedAt);
 }
 
+function runLocally(db: Db, opts: RunOptions, recorded: RecordedRun, work: Work, observer: RunObserver): Promise<Map<string, JobResult>> {
+  const execute = (fp: string) => executeJob(db, opts, recorded, work.primaries.get(fp)!, observer);
+  return runJobs(work.jobs, execute, { concurrency: opts.jobs, signal: opts.signal });
+}
+
+/** Every stage to compute as a Slurm job; Slurm orders them. 'left': detached, or left running after Ctrl-C. */
+async function runOnSlurm(db: Db, opts: RunOptions, prepared: Prepared, recorded: RecordedRun, work: Work, observer: RunObserver): Promise<Map<string, JobResult> | 'left'> {
+  const plans = slurmJobPlans(prepared, work, opts.root, recorded.runId, opts.backend);
+  const submitted = submitSlurmJobs(db, opts.root, recorded, plans, (line) => observer.line?.(line));
+  if (opts.detach) return 'left';
+  const pollSeconds = executorBlock(prepared).poll;
+  return watchSlurmJobs(db, submitted, observer, { root: opts.root, runId: recorded.runId, pollSeconds, signal: opts.signal, onInterrupt: opts.onInterrupt });
+}
+
 /** A stage to compute whose datasets do not exist stops the run before anything starts (exit 2). */
 function refuseMissingData(plan: Plan): void {
   const issues = missingDataIssues(plan.trials.flatMap((t) => t.stages).filter((s) => s.action !== 'cached'));
   if (issues.length > 0) throw new UserError(issues);
-}
-
-interface Work {
-  jobs: Job[]; // one per fingerprint to compute
-  primaries: Map<string, PlannedStage>; // fingerprint -> the stage whose process computes it
-  twins: Map<string, PlannedStage[]>; // fingerprint -> other stages of this run with the same fingerprint
-  fingerprintOf: Map<string, string>; // "trial/stage" -> fingerprint
-}
-
-function jobsOf(plan: Plan): Work {
-  const all = plan.trials.flatMap((t) => t.stages);
-  const fingerprintOf = new Map(all.map((s) => [stageKey(s), s.fingerprint]));
-  const primaries = new Map(all.filter((s) => s.action !== 'cached').map((s) => [s.fingerprint, s]));
-  const twins = new Map<string, PlannedStage[]>();
-  for (const s of all) if (s.action === 'cached' && s.cachedFrom?.run === null) twins.set(s.fingerprint, [...(twins.get(s.fingerprint) ?? []), s]);
-  const depsOf = (s: PlannedStage) => s.dependsOn.map((d) => fingerprintOf.get(stageKey({ trial: s.trial, stage: d }))!);
-  const jobs = [...primaries.values()].map((s) => ({ id: s.fingerprint, deps: depsOf(s) }));
-  return { jobs, primaries, twins, fingerprintOf };
 }
 
 async function executeJob(db: Db, opts: RunOptions, rec: RecordedRun, s: PlannedStage, observer: RunObserver): Promise<JobOutcome> {

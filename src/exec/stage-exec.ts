@@ -1,6 +1,6 @@
 // `vadapter stage exec`: run one stage of a recorded run, in its own process. The local executor
-// spawns it; a cluster executor would submit the same command. It reads everything it needs from
-// the tracking database (the trial's resolved spec, the stage row, the run's plugins, and the stage
+// spawns it; the Slurm executor submits it with `--job-store` (then the database below is the job's
+// own store, never the root's). It reads everything it needs from the tracking database (the trial's resolved spec, the stage row, the run's plugins, and the stage
 // config as the plan parsed and recorded it with the output: it is not parsed again), holds the
 // output's store lock, resumes from the newest intact checkpoint, and records what happens.
 import { hostname } from 'node:os';
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { FingerprintInputs } from '../graph/fingerprint.ts';
 import type { ExperimentSpec } from '../config/schema.ts';
 import type { AnyStageKind, StageExperiment } from '../stages/types.ts';
-import { openDb, nowIso, type Db } from '../track/db.ts';
+import { openDb, openStoreDb, nowIso, type Db } from '../track/db.ts';
+import { mergeJobStore } from '../track/job-store.ts';
 import { recordEdges } from '../track/lineage.ts';
 import { getOutput, setOutputStatus } from '../track/outputs.ts';
 import { storeDir } from '../track/root.ts';
@@ -17,6 +18,7 @@ import { getRun, getTrial } from '../track/runs.ts';
 import { endStage, getStage, updateStage, type StageRecord } from '../track/stages.ts';
 import { UserError, userError } from '../util/errors.ts';
 import { canonicalJson } from '../util/hash.ts';
+import { jobStorePath, readUpstreamStores } from './job-store-dir.ts';
 import { loadKinds } from './kinds.ts';
 import type { ChildMessage } from './messages.ts';
 import { createStageContext } from './stage-context.ts';
@@ -29,6 +31,7 @@ export interface StageExecArgs {
   trial: number;
   stage: string;
   backend?: string; // the --backend flag, which wins over the spec's key
+  jobStore?: string; // a cluster job's directory (job-store-dir.ts): record into its store, never into the root's database
 }
 
 export type StageOutcome = 'done' | 'cached' | 'failed' | 'interrupted';
@@ -53,7 +56,7 @@ export async function executeStage(args: StageExecArgs, signal: AbortSignal, sen
 }
 
 async function load(args: StageExecArgs): Promise<Loaded> {
-  const db = openDb(args.root);
+  const db = args.jobStore ? openJobStore(args.root, args.jobStore) : openDb(args.root);
   const stage = getStage(db, args.runId, args.trial, args.stage);
   const run = getRun(db, args.runId);
   const trial = getTrial(db, args.runId, args.trial);
@@ -67,6 +70,13 @@ async function load(args: StageExecArgs): Promise<Loaded> {
     name: spec.name, seed: spec.seed, backend: backend as StageExperiment['backend'], data: spec.data, models: spec.models, trial: { index: trial.trial, label: trial.label },
   };
   return { db, stage, kind, config: planned.config, experiment };
+}
+
+/** A cluster job's store, with the outputs of the upstream jobs it waited for merged in. */
+function openJobStore(root: string, dir: string): Db {
+  const db = openStoreDb(jobStorePath(dir));
+  for (const up of readUpstreamStores(dir)) mergeJobStore(db, jobStorePath(join(root, up.store)), { fingerprint: up.fingerprint, stageId: up.stageId, lineage: false });
+  return db;
 }
 
 async function runLocked(l: Loaded, root: string, outDir: string, signal: AbortSignal, send: (m: ChildMessage) => void, log: (line: string) => void): Promise<StageOutcome> {

@@ -11,6 +11,7 @@ import { componentIssues } from '../models/config.ts';
 import { findPreset } from '../models/presets.ts';
 import { checkAt, positionIssues } from '../config/validate.ts';
 import { resolveFrom } from '../config/paths.ts';
+import { slurmResourcesSchema, stageResources, type SlurmResources } from '../config/executor.ts';
 import type { StageKindRegistry } from '../stages/registry.ts';
 import type { AnyStageKind, StageExperiment, StageReferences } from '../stages/types.ts';
 import { edgesOf, productIssues, referencesOf } from './references.ts';
@@ -29,6 +30,7 @@ export interface StageNode {
   config: unknown; // parsed by the kind's schema
   references: StageReferences;
   edges: StageEdge[];
+  slurm: SlurmResources; // what its Slurm job asks for (the executor's defaults under the stage's \`slurm\` block); not fingerprinted
 }
 
 export interface StageGraph {
@@ -104,15 +106,16 @@ function buildNode(name: string, block: { kind: string }, trial: SpecTrial, regi
     return undefined;
   }
   const kind = registry.get(block.kind);
-  const { kind: _kind, ...own } = block;
+  const { kind: _kind, slurm, ...own } = block as { kind: string; slurm?: unknown };
   const checked = checkAt(kind.configSchema, own, ['stages', name], trial.map);
-  if (!checked.ok) {
-    issues.push(...checked.issues);
+  const resources = checkAt(slurmResourcesSchema, slurm ?? {}, ['stages', name, 'slurm'], trial.map);
+  if (!checked.ok || !resources.ok) {
+    issues.push(...(checked.ok ? [] : checked.issues), ...(resources.ok ? [] : resources.issues));
     return undefined;
   }
   const config = withAbsolutePaths(kind, checked.value, ['stages', name], trial);
   const references = referencesOf(kind, config);
-  return { name, kind, config, references, edges: edgesOf(name, references) };
+  return { name, kind, config, references, edges: edgesOf(name, references), slurm: stageResources(trial.spec.executor, resources.value) };
 }
 
 /** The stage's config with the kind's path keys made absolute, relative to the file that writes each. */

@@ -1,9 +1,10 @@
-// Opening the tracking database: WAL (readers never block the writer), a busy timeout so that
+// Opening the tracking database (and a job store, which has the same schema): WAL (readers never block the writer), a busy timeout so that
 // concurrent processes wait for each other instead of failing, and migrations applied in an
 // immediate transaction so that two processes opening a fresh database do not both apply them.
 // A file SQLite cannot use (not a database, damaged, unopenable, a newer schema) is a UserError naming it.
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { userError } from '../util/errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { dbPath } from './root.ts';
@@ -14,12 +15,24 @@ export const BUSY_TIMEOUT_MS = 30_000;
 
 export function openDb(root: string): Db {
   mkdirSync(root, { recursive: true });
-  const path = dbPath(root);
+  return openDatabase(dbPath(root), 'WAL');
+}
+
+/**
+ * A job store (track/job-store.ts): the same schema in one file that a job on another host writes.
+ * Rollback journal, not WAL: WAL needs shared memory on one host, which a shared filesystem lacks.
+ */
+export function openStoreDb(path: string): Db {
+  mkdirSync(dirname(path), { recursive: true });
+  return openDatabase(path, 'DELETE');
+}
+
+function openDatabase(path: string, journal: 'WAL' | 'DELETE'): Db {
   let db: Db | undefined;
   try {
     db = new Database(path);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
+    db.pragma(`journal_mode = ${journal}`);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db);

@@ -132,5 +132,20 @@ export const MIGRATIONS: string[] = [
     UNIQUE (fingerprint, role)
   );
   CREATE INDEX edges_upstream ON edges (upstream_fingerprint, step);
+  `,  `
+  CREATE TABLE cluster_jobs (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    trial INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    executor TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    store TEXT NOT NULL,
+    state TEXT,
+    reason TEXT,
+    submitted_at TEXT NOT NULL,
+    ended_at TEXT,
+    PRIMARY KEY (run_id, trial, stage)
+  );
+  CREATE INDEX cluster_jobs_open ON cluster_jobs (ended_at, run_id);
   `,
 ];

@@ -102,9 +102,13 @@ export function getTrial(db: Db, runId: string, trial: number): TrialRecord | nu
   return row ? { trial: row.trial, label: row.label, assignments: JSON.parse(row.assignments), spec: JSON.parse(row.spec) } : null;
 }
 
-/** Runs of this host still marked running whose process is gone: mark them, their stages and outputs interrupted. */
+/**
+ * Runs of this host still marked running whose process is gone: mark them, their stages and outputs
+ * interrupted. A run with cluster jobs is left to them (track/cluster-jobs.ts): its process may have detached.
+ */
 export function markAbandonedRuns(db: Db): string[] {
-  const running = db.prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?").all(hostname()) as { id: string; pid: number }[];
+  const running = db.prepare(`SELECT id, pid FROM runs WHERE status = 'running' AND host = ?
+    AND NOT EXISTS (SELECT 1 FROM cluster_jobs j WHERE j.run_id = runs.id)`).all(hostname()) as { id: string; pid: number }[];
   const gone = running.filter((r) => r.pid !== process.pid && !isProcessAlive(r.pid)).map((r) => r.id);
   db.transaction(() => {
     for (const id of gone) {

@@ -188,16 +188,22 @@ export class TrainLoop<B> {
   /** Train until `config.steps`, starting from the current position (a resumed loop continues). */
   async run(hooks: LoopHooks): Promise<void> {
     const window = new MetricWindow();
+    let checkpointed = this.position.step; // a resumed loop starts at a checkpoint
     while (this.position.step < this.config.steps) {
-      if (hooks.signal?.aborted) throw new TrainInterrupted(this.position.step);
+      if (hooks.signal?.aborted) {
+        // stopped (Ctrl-C, a cluster's time limit or preemption): keep the steps done so far
+        if (hooks.checkpoint && this.position.step > checkpointed) await hooks.checkpoint(this.position.step);
+        throw new TrainInterrupted(this.position.step);
+      }
       const lr = learningRate(this.config.schedule, this.position.step, this.config.steps);
       const outcome = await this.step();
       window.add(outcome);
-      await this.afterStep(hooks, window, lr, outcome);
+      if (await this.afterStep(hooks, window, lr, outcome)) checkpointed = this.position.step;
     }
   }
 
-  private async afterStep(hooks: LoopHooks, window: MetricWindow, lr: number, outcome: StepOutcome): Promise<void> {
+  /** Log, measure and maybe checkpoint after a step; whether it checkpointed. */
+  private async afterStep(hooks: LoopHooks, window: MetricWindow, lr: number, outcome: StepOutcome): Promise<boolean> {
     const { step } = this.position;
     const { checkpointEvery, steps } = this.config;
     const last = step === steps;
@@ -212,7 +218,11 @@ export class TrainLoop<B> {
       window.reset();
     }
     for (const p of hooks.periodic ?? []) if (step % p.every === 0 || last) hooks.metrics(step, await p.run(step));
-    if (hooks.checkpoint && ((checkpointEvery && step % checkpointEvery === 0) || last)) await hooks.checkpoint(step);
+    if (hooks.checkpoint && ((checkpointEvery && step % checkpointEvery === 0) || last)) {
+      await hooks.checkpoint(step);
+      return true;
+    }
+    return false;
   }
 
   dispose(): void {
