@@ -1,5 +1,6 @@
 // Every CLI command, one module each. Add a command by adding its file and a line here.
 import type { CommandModule } from 'yargs';
+import { cancelCommand } from './cancel.ts';
 import { compareCommand } from './compare.ts';
 import { dataCommand } from './data.ts';
 import { diagnoseCommand } from './diagnose.ts';
@@ -14,4 +15,4 @@ import { statusCommand } from './status.ts';
 import { weightsCommand } from './weights.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, compareCommand, diagnoseCommand, gcCommand, stageCommand, weightsCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, doctorCommand, evalCommand, modelCommand, runCommand, planCommand, statusCommand, cancelCommand, compareCommand, diagnoseCommand, gcCommand, stageCommand, weightsCommand];

@@ -27,11 +27,13 @@ function printReport(r: StatusReport): void {
   if (!r.run) return;
   printLine();
   printLine(`run ${r.run.id} (${r.run.experiment}): ${r.run.status}`);
+  const withJobs = r.run.stageRows.some((s) => s.job !== null);
   const rows = r.run.stageRows.map((s) => [
-    `${s.trial}/${s.stage}`, s.kind, s.status, s.step === null ? '' : `${s.step}/${s.totalSteps}`, metricsText(s.metrics),
+    `${s.trial}/${s.stage}`, s.kind, s.status, s.step === null ? '' : `${s.step}/${s.totalSteps}`,
+    ...(withJobs ? [s.job ? `${s.job.id} ${s.job.state ?? ''}${s.job.reason ? ` (${s.job.reason})` : ''}` : ''] : []), metricsText(s.metrics),
     s.error ? s.error.split('\n')[0] : s.cachedFrom ? `from ${s.cachedFrom}` : '',
   ]);
-  printLine(formatTable(['stage', 'kind', 'status', 'step', 'latest metrics', 'note'], rows));
+  printLine(formatTable(['stage', 'kind', 'status', 'step', ...(withJobs ? ['slurm job'] : []), 'latest metrics', 'note'], rows));
   for (const s of r.run.stageRows.filter((x) => x.status === 'failed')) printLine(`log of ${s.trial}/${s.stage}: ${s.logPath}`);
 }
 
@@ -52,7 +54,11 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
     if (!db && args.run !== undefined) throw unknownRunError(args.run, dbPath(root), []);
     let report: StatusReport = { runs: [], run: null };
     try {
-      if (db) report = collectStatus(db, { run: args.run, limit: args.limit });
+      if (db) {
+        const { settleEndedJobs } = await import('../exec/slurm/settle.ts');
+        settleEndedJobs(db, root); // a cluster run's ended jobs are merged before they are shown
+        report = collectStatus(db, { run: args.run, limit: args.limit });
+      }
     } finally {
       db?.close();
     }

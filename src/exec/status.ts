@@ -1,7 +1,9 @@
 // What `vadapter status` reports: recent runs with their stage counts, and one run's stages with
-// progress, latest metrics and errors. A run marked running whose process is gone shows as such.
+// progress, latest metrics, errors and cluster jobs. A run marked running whose process is gone
+// shows as such (unless Slurm jobs carry it).
 import { hostname } from 'node:os';
 import type { Db } from '../track/db.ts';
+import { clusterJobsOfRun } from '../track/cluster-jobs.ts';
 import { latestMetrics } from '../track/metrics.ts';
 import { getRun, listRuns, type RunRecord } from '../track/runs.ts';
 import { isProcessAlive } from '../util/liveness.ts';
@@ -30,6 +32,7 @@ export interface StageStatusRow {
   cachedFrom: string | null;
   error: string | null;
   logPath: string | null;
+  job: { id: string; state: string | null; reason: string | null } | null; // its cluster job, when it ran as one
 }
 
 export interface StatusReport {
@@ -37,15 +40,17 @@ export interface StatusReport {
   run: (RunStatusRow & { stageRows: StageStatusRow[] }) | null; // the run asked for, else the latest
 }
 
-function displayStatus(r: RunRecord): string {
-  const gone = r.status === 'running' && r.host === hostname() && r.pid !== process.pid && !isProcessAlive(r.pid);
+function displayStatus(db: Db, r: RunRecord): string {
+  if (r.status !== 'running') return r.status;
+  if (clusterJobsOfRun(db, r.id).length > 0) return 'running (slurm jobs)';
+  const gone = r.host === hostname() && r.pid !== process.pid && !isProcessAlive(r.pid);
   return gone ? 'running (process gone)' : r.status;
 }
 
 function runRow(db: Db, r: RunRecord): RunStatusRow {
   const stages: Partial<Record<StageStatus, number>> = {};
   for (const s of stagesOfRun(db, r.id)) stages[s.status] = (stages[s.status] ?? 0) + 1;
-  return { id: r.id, experiment: r.experiment, status: displayStatus(r), startedAt: r.startedAt, endedAt: r.endedAt, stages };
+  return { id: r.id, experiment: r.experiment, status: displayStatus(db, r), startedAt: r.startedAt, endedAt: r.endedAt, stages };
 }
 
 /** `--run ID` naming no run of `dbFile`, with the most recent run ids to choose from. */
@@ -63,8 +68,10 @@ export function collectStatus(db: Db, opts: { run?: string; limit?: number } = {
 }
 
 function stageRows(db: Db, runId: string): StageStatusRow[] {
+  const jobs = new Map(clusterJobsOfRun(db, runId).map((j) => [`${j.trial}/${j.stage}`, { id: j.jobId, state: j.state, reason: j.reason }]));
   return stagesOfRun(db, runId).map((s) => ({
     trial: s.trial, stage: s.name, kind: s.kind, fingerprint: s.fingerprint, action: s.action, status: s.status, step: s.step,
     totalSteps: s.totalSteps, metrics: latestMetrics(db, s.fingerprint), cachedFrom: s.cachedFrom, error: s.error, logPath: s.logPath,
+    job: jobs.get(`${s.trial}/${s.name}`) ?? null,
   }));
 }

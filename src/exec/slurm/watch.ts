@@ -27,7 +27,6 @@ interface Seen {
   state: string | null;
   startedAt: string | null;
   step: number | null;
-  t0: number | null;
 }
 
 const LOG_TAIL_LINES = 20;
@@ -35,7 +34,7 @@ const LOG_TAIL_LINES = 20;
 /** Wait until every job has ended (then each fingerprint's result), or until the user leaves them running ('left'). */
 export async function watchSlurmJobs(db: Db, jobs: Map<string, SubmittedJob>, observer: RunObserver, opts: WatchOptions): Promise<Map<string, JobResult> | 'left'> {
   const open = new Map(jobs);
-  const seen = new Map<string, Seen>([...jobs.keys()].map((fp) => [fp, { state: null, startedAt: null, step: null, t0: null }]));
+  const seen = new Map<string, Seen>([...jobs.keys()].map((fp) => [fp, { state: null, startedAt: null, step: null }]));
   const results = new Map<string, JobResult>();
   let cancelled = false;
   while (open.size > 0) {
@@ -52,7 +51,7 @@ export async function watchSlurmJobs(db: Db, jobs: Map<string, SubmittedJob>, ob
         follow(db, opts.runId, job, ref, q.state, q.reason, seen.get(fp)!, observer);
         continue;
       }
-      results.set(fp, finish(db, opts, job, ref, seen.get(fp)!, observer));
+      results.set(fp, finish(db, opts, job, ref, observer));
       open.delete(fp);
     }
     if (open.size > 0) await sleep(opts.pollSeconds * 1000, undefined, { signal: cancelled ? undefined : opts.signal }).catch(() => undefined);
@@ -72,7 +71,6 @@ function follow(db: Db, runId: string, job: SubmittedJob, ref: StageRef, state: 
   if (p?.started && p.started.at !== seen.startedAt) {
     if (seen.startedAt !== null || p.started.restart > 0) observer.note?.(ref, `slurm job ${job.jobId} runs again (restart ${p.started.restart})`);
     seen.startedAt = p.started.at;
-    seen.t0 ??= Date.now();
     observer.started?.(ref, { resumeFrom: p.started.resumeFrom, total: job.plan.stage.totalSteps, warning: p.started.warning });
   }
   if (p?.progress && seen.startedAt !== null && p.progress.step !== seen.step) {
@@ -81,10 +79,11 @@ function follow(db: Db, runId: string, job: SubmittedJob, ref: StageRef, state: 
   }
 }
 
-function finish(db: Db, opts: WatchOptions, job: SubmittedJob, ref: StageRef, seen: Seen, observer: RunObserver): JobResult {
+function finish(db: Db, opts: WatchOptions, job: SubmittedJob, ref: StageRef, observer: RunObserver): JobResult {
   const row = getClusterJob(db, opts.runId, ref.trial, ref.stage)!;
   const stage = settleClusterJob(db, opts.root, row, jobState(job.jobId));
-  const end: StageEnd = { status: stage.status, seconds: seen.t0 === null ? 0 : (Date.now() - seen.t0) / 1000, logPath: job.plan.logPath };
+  const seconds = stage.startedAt && stage.endedAt ? (Date.parse(stage.endedAt) - Date.parse(stage.startedAt)) / 1000 : 0;
+  const end: StageEnd = { status: stage.status, seconds, logPath: job.plan.logPath };
   if (stage.status === 'failed') Object.assign(end, { error: stage.error ?? 'failed', logTail: tailLines(job.plan.logPath, LOG_TAIL_LINES) });
   if (stage.status === 'skipped') Object.assign(end, { error: stage.error ?? 'skipped' });
   observer.finished?.(ref, end);
