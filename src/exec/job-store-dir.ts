@@ -45,6 +45,25 @@ export function readJobProgress(dir: string): JobProgress | null {
   }
 }
 
+const CLAIM_FILE = 'job-store.json';
+
+/**
+ * Which job store records an output: written into the output's store directory by the job that
+ * computes it (under the store lock), so that a job of another run that waited for the lock can
+ * merge that store and reuse the output instead of computing it again.
+ */
+export function claimOutput(outDir: string, claim: UpstreamStore): void {
+  writeFileAtomic(join(outDir, CLAIM_FILE), `${JSON.stringify(claim)}\n`);
+}
+
+export function outputClaim(outDir: string): UpstreamStore | null {
+  try {
+    return JSON.parse(readFileSync(join(outDir, CLAIM_FILE), 'utf8')) as UpstreamStore;
+  } catch {
+    return null;
+  }
+}
+
 const PROGRESS_FILE_MS = 1000;
 
 /** A `send` for a stage process without a parent: messages into the progress file, progress at most once a second. */

@@ -5,7 +5,7 @@
 // output's store lock, resumes from the newest intact checkpoint, and records what happens.
 import { hostname } from 'node:os';
 import { writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { FingerprintInputs } from '../graph/fingerprint.ts';
 import type { ExperimentSpec } from '../config/schema.ts';
 import type { AnyStageKind, StageExperiment } from '../stages/types.ts';
@@ -18,7 +18,7 @@ import { getRun, getTrial } from '../track/runs.ts';
 import { endStage, getStage, updateStage, type StageRecord } from '../track/stages.ts';
 import { UserError, userError } from '../util/errors.ts';
 import { canonicalJson } from '../util/hash.ts';
-import { jobStorePath, readUpstreamStores } from './job-store-dir.ts';
+import { claimOutput, jobStorePath, outputClaim, readUpstreamStores } from './job-store-dir.ts';
 import { loadKinds } from './kinds.ts';
 import type { ChildMessage } from './messages.ts';
 import { createStageContext } from './stage-context.ts';
@@ -38,6 +38,7 @@ export type StageOutcome = 'done' | 'cached' | 'failed' | 'interrupted';
 
 interface Loaded {
   db: Db;
+  jobStore: string | null; // the cluster job's directory, if it is one
   stage: StageRecord;
   kind: AnyStageKind;
   config: unknown;
@@ -69,7 +70,7 @@ async function load(args: StageExecArgs): Promise<Loaded> {
   const experiment: StageExperiment = {
     name: spec.name, seed: spec.seed, backend: backend as StageExperiment['backend'], data: spec.data, models: spec.models, trial: { index: trial.trial, label: trial.label },
   };
-  return { db, stage, kind, config: planned.config, experiment };
+  return { db, jobStore: args.jobStore ?? null, stage, kind, config: planned.config, experiment };
 }
 
 /** A cluster job's store, with the outputs of the upstream jobs it waited for merged in. */
@@ -79,8 +80,17 @@ function openJobStore(root: string, dir: string): Db {
   return db;
 }
 
+/** The output as another job recorded it (the one that held the store lock before), merged into this job's store. */
+function adoptClaimedOutput(db: Db, root: string, outDir: string, ownDir: string, fingerprint: string): void {
+  const claim = outputClaim(outDir);
+  if (claim && claim.fingerprint === fingerprint && join(root, claim.store) !== ownDir) {
+    mergeJobStore(db, jobStorePath(join(root, claim.store)), { fingerprint, stageId: claim.stageId, lineage: false });
+  }
+}
+
 async function runLocked(l: Loaded, root: string, outDir: string, signal: AbortSignal, send: (m: ChildMessage) => void, log: (line: string) => void): Promise<StageOutcome> {
   const { db, stage } = l;
+  if (l.jobStore) adoptClaimedOutput(db, root, outDir, l.jobStore, stage.fingerprint);
   const { checkpoint: resume, skipped } = resumePoint(db, root, stage.fingerprint);
   if (getOutput(db, stage.fingerprint)?.status === 'done' && skipped === null) {
     updateStage(db, stage.id, { status: 'cached', endedAt: nowIso() });
@@ -92,6 +102,7 @@ async function runLocked(l: Loaded, root: string, outDir: string, signal: AbortS
   if (warning) log(warning);
   updateStage(db, stage.id, { status: 'running', pid: process.pid, host: hostname(), startedAt: nowIso(), step: resume?.step ?? 0 });
   setOutputStatus(db, stage.fingerprint, 'running', stage.id);
+  if (l.jobStore) claimOutput(outDir, { fingerprint: stage.fingerprint, stageId: stage.id, store: relative(root, l.jobStore) });
   writeInputsOnce(db, outDir, stage.fingerprint);
   send({ type: 'started', resumeFrom: resume?.step ?? null, upstream: upstream.edges.map((e) => `${e.upstreamStage}@${e.step ?? '-'}`), warning });
   const { ctx, close } = createStageContext({ db, root, outDir, stage, kind: l.kind, config: l.config, experiment: l.experiment, upstream: upstream.refs, resume, signal, send, log });

@@ -190,6 +190,39 @@ test('a loop restored from a snapshot between two logs continues bit-identically
   }
 });
 
+test('a loop stopped between checkpoints checkpoints where it stopped, and resuming there ends bit-identically', async () => {
+  const straight = regressionTask(5);
+  const full = new TrainLoop(cfg({ steps: 16, logEvery: 1 }), straight);
+  await full.run({ metrics: () => {} });
+
+  const first = regressionTask(5);
+  const half = new TrainLoop(cfg({ steps: 16, logEvery: 1, checkpointEvery: 10 }), first);
+  const stop = new AbortController();
+  const saved: number[] = [];
+  let snap: LoopSnapshot | undefined;
+  let cursor = 0;
+  const checkpoint = async (step: number) => {
+    saved.push(step);
+    snap = await snapshotLoop(half);
+    cursor = first.cursor();
+  };
+  const metrics = (step: number) => void (step === 13 && stop.abort()); // Ctrl-C, or a cluster's USR1, during step 13
+  await assert.rejects(half.run({ metrics, checkpoint, signal: stop.signal }), TrainInterrupted);
+  assert.deepEqual(saved, [10, 13], 'the every-10 checkpoint, then one at the stop');
+
+  const second = regressionTask(5);
+  const resumed = new TrainLoop(cfg({ steps: 16, logEvery: 1 }), second);
+  restoreLoop(resumed, { ...snap!, position: JSON.parse(JSON.stringify(snap!.position)) });
+  second.seek(cursor);
+  await resumed.run({ metrics: () => {} });
+  assert.deepEqual(values(second.params, 'w'), values(straight.params, 'w'));
+  assert.deepEqual(values(second.params, 'b'), values(straight.params, 'b'));
+  for (const [l, t] of [[full, straight], [half, first], [resumed, second]] as const) {
+    l.dispose();
+    disposeParams(t.params);
+  }
+});
+
 /** Norm over `grads` computed on the host, in float64. */
 function hostNorm(grads: tf.Tensor[]): number {
   return Math.sqrt(grads.reduce((s, g) => s + Array.from(g.dataSync()).reduce((a, v) => a + v * v, 0), 0));

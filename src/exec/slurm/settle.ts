@@ -50,9 +50,9 @@ export function settleEndedJobs(db: Db, root: string): void {
   if (open.length === 0 || !slurmAvailable()) return;
   const queued = queuedStates(open.map((j) => j.jobId));
   for (const job of open) {
-    const q = queued.get(job.jobId);
+    const q = queued.get(job.jobId) ?? jobState(job.jobId);
     if (q && !ENDED_STATES.has(q.state)) updateClusterJob(db, job, { state: q.state, reason: q.reason, ended: false });
-    else settleClusterJob(db, root, job, jobState(job.jobId));
+    else settleClusterJob(db, root, job, q);
   }
   const stillOpen = new Set(openClusterJobs(db).map((j) => j.runId));
   for (const runId of new Set(open.map((j) => j.runId))) {

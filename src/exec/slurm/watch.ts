@@ -9,7 +9,7 @@ import { readJobProgress } from '../job-store-dir.ts';
 import { tailLines } from '../log-tail.ts';
 import type { RunObserver, StageEnd, StageRef } from '../run.ts';
 import type { JobResult } from '../scheduler.ts';
-import { ENDED_STATES, jobState, queuedStates, scancel } from './commands.ts';
+import { ENDED_STATES, jobState, queuedStates, scancel, type JobState } from './commands.ts';
 import { settleClusterJob } from './settle.ts';
 import type { SubmittedJob } from './submit.ts';
 
@@ -46,12 +46,12 @@ export async function watchSlurmJobs(db: Db, jobs: Map<string, SubmittedJob>, ob
     const queued = queuedStates([...open.values()].map((j) => j.jobId));
     for (const [fp, job] of open) {
       const ref: StageRef = { trial: job.plan.stage.trial, stage: job.plan.stage.stage, fingerprint: fp };
-      const q = queued.get(job.jobId);
+      const q = queued.get(job.jobId) ?? jobState(job.jobId); // squeue skips some passing states (a requeue): ask scontrol
       if (q && !ENDED_STATES.has(q.state)) {
         follow(db, opts.runId, job, ref, q.state, q.reason, seen.get(fp)!, observer);
         continue;
       }
-      results.set(fp, finish(db, opts, job, ref, observer));
+      results.set(fp, finish(db, opts, job, ref, q, observer));
       open.delete(fp);
     }
     if (open.size > 0) await sleep(opts.pollSeconds * 1000, undefined, { signal: cancelled ? undefined : opts.signal }).catch(() => undefined);
@@ -79,9 +79,9 @@ function follow(db: Db, runId: string, job: SubmittedJob, ref: StageRef, state: 
   }
 }
 
-function finish(db: Db, opts: WatchOptions, job: SubmittedJob, ref: StageRef, observer: RunObserver): JobResult {
+function finish(db: Db, opts: WatchOptions, job: SubmittedJob, ref: StageRef, state: JobState | null, observer: RunObserver): JobResult {
   const row = getClusterJob(db, opts.runId, ref.trial, ref.stage)!;
-  const stage = settleClusterJob(db, opts.root, row, jobState(job.jobId));
+  const stage = settleClusterJob(db, opts.root, row, state);
   const seconds = stage.startedAt && stage.endedAt ? (Date.parse(stage.endedAt) - Date.parse(stage.startedAt)) / 1000 : 0;
   const end: StageEnd = { status: stage.status, seconds, logPath: job.plan.logPath };
   if (stage.status === 'failed') Object.assign(end, { error: stage.error ?? 'failed', logTail: tailLines(job.plan.logPath, LOG_TAIL_LINES) });
