@@ -16,7 +16,7 @@ test('opening migrates a fresh database to the latest schema in WAL mode; reopen
   const again = openDb(root);
   assert.equal(schemaVersion(again), MIGRATIONS.length);
   const tables = (again.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-  assert.deepEqual(tables, ['artifacts', 'checkpoint_tags', 'checkpoints', 'edges', 'experiments', 'metrics', 'outputs', 'runs', 'stages', 'trials']);
+  assert.deepEqual(tables, ['artifacts', 'checkpoint_tags', 'checkpoints', 'cluster_jobs', 'edges', 'experiments', 'metrics', 'outputs', 'runs', 'stages', 'trials']);
 });
 
 test('a database from a newer vadapter is refused', () => {
