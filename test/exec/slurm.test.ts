@@ -31,12 +31,12 @@ function results(root: string): { metrics: string; checkpoints: string } {
   return { metrics: JSON.stringify(metrics), checkpoints: JSON.stringify(checkpoints) };
 }
 
-function jobOf(root: string, stage: string): { job_id: string; state: string | null; store: string } {
+function jobOf(root: string, stage: string): { job_id: string; state: string | null; store: string } | undefined {
   return query<{ job_id: string; state: string | null; store: string }>(root, 'SELECT job_id, state, store FROM cluster_jobs WHERE stage = ? ORDER BY submitted_at DESC LIMIT 1', stage)[0];
 }
 
 function progressStep(root: string, stage: string): number {
-  const job = existsSync(join(root, 'vadapter.db')) ? query<{ store: string }>(root, 'SELECT store FROM cluster_jobs WHERE stage = ? ORDER BY submitted_at DESC LIMIT 1', stage)[0] : undefined;
+  const job = existsSync(join(root, 'vadapter.db')) ? jobOf(root, stage) : undefined;
   if (!job) return -1;
   try {
     return (JSON.parse(readFileSync(join(root, job.store, 'progress.json'), 'utf8')) as { progress?: { step: number } }).progress?.step ?? -1;
@@ -47,7 +47,7 @@ function progressStep(root: string, stage: string): number {
 
 /** The stage as its job recorded it in its own store: status and process. */
 function storeStage(root: string, stage: string): { status: string; pid: number } | null {
-  const job = query<{ store: string }>(root, 'SELECT store FROM cluster_jobs WHERE stage = ? ORDER BY submitted_at DESC LIMIT 1', stage)[0];
+  const job = jobOf(root, stage);
   if (!job) return null;
   const db = new Database(join(root, job.store, 'store.db'), { readonly: true });
   try {
@@ -117,8 +117,8 @@ test('a job killed mid-stage (scancel --signal=KILL) resumes from its checkpoint
   assert.equal(first.code, 0, first.stderr);
   assert.equal(JSON.parse(first.stdout).status, 'running');
   await waitFor(() => progressStep(root, 'a') >= 12, 60_000, 'stage a past step 12');
-  execFileSync('scancel', ['--signal=KILL', jobOf(root, 'a').job_id]);
-  await waitFor(() => !/\S/.test(execFileSync('squeue', ['-h', '-j', `${jobOf(root, 'a').job_id},${jobOf(root, 'b').job_id}`], { encoding: 'utf8' })), 60_000, 'the jobs to leave the queue');
+  execFileSync('scancel', ['--signal=KILL', jobOf(root, 'a')!.job_id]);
+  await waitFor(() => !/\S/.test(execFileSync('squeue', ['-h', '-j', `${jobOf(root, 'a')!.job_id},${jobOf(root, 'b')!.job_id}`], { encoding: 'utf8' })), 60_000, 'the jobs to leave the queue');
   const status = await vadapter(['status', '--root', root, '--json']);
   const report = JSON.parse(status.stdout) as { run: { status: string; stageRows: { stage: string; status: string; step: number; job: { state: string } }[] } };
   const a = report.run.stageRows.find((s) => s.stage === 'a')!;
@@ -143,7 +143,7 @@ test('a running job requeued (scontrol requeue, the preemption path) or warned o
     const root = join(dir, 'runs');
     const controller = finished(start(['run', spec, '--root', root, '--executor', 'slurm', '--json']));
     await waitFor(() => progressStep(root, 'a') >= 13, 60_000, 'stage a past step 13');
-    const id = jobOf(root, 'a').job_id;
+    const id = jobOf(root, 'a')!.job_id;
     if (how === 'requeue') execFileSync('scontrol', ['requeue', id]);
     else execFileSync('scancel', ['--signal=USR1', '--batch', id]);
     // Slurm holds a requeued job back for a while (BeginTime); once the stopped process has recorded

@@ -3,16 +3,15 @@
 // before recording its end (killed, out of time, node failure) leaves its stage failed or
 // interrupted, one Slurm cancelled for a failed upstream leaves it skipped. A run whose jobs have
 // all ended and whose controller is gone (detached, or stopped) is finished from its stage rows.
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '../../track/db.ts';
+import { nowIso, type Db } from '../../track/db.ts';
 import { openClusterJobs, updateClusterJob, type ClusterJob } from '../../track/cluster-jobs.ts';
 import { mergeJobStore } from '../../track/job-store.ts';
 import { getOutput } from '../../track/outputs.ts';
 import { finishRun, getRun, type RunStatus } from '../../track/runs.ts';
 import { endStage, getStage, stagesOfRun, updateStage, type StageRecord } from '../../track/stages.ts';
-import { nowIso } from '../../track/db.ts';
 import { isProcessAlive } from '../../util/liveness.ts';
-import { hostname } from 'node:os';
 import { jobStorePath } from '../job-store-dir.ts';
 import { recordOutcome } from '../stage-exec.ts';
 import { ENDED_STATES, jobState, queuedStates, slurmAvailable, type JobState } from './commands.ts';
