@@ -55,7 +55,12 @@ export interface RunSummary {
 /** `vadapter run --json`; the summary, with the stages as "trial/stage: status". */
 export async function runJson(spec: string, root: string, extra: string[] = []): Promise<{ result: Result; summary: RunSummary; statuses: Record<string, string> }> {
   const result = await vadapter(['run', spec, ...extra, '--root', root, '--json']);
-  const summary = JSON.parse(result.stdout) as RunSummary;
+  let summary: RunSummary;
+  try {
+    summary = JSON.parse(result.stdout) as RunSummary;
+  } catch {
+    throw new Error(`vadapter run ${spec} printed no JSON summary (exit ${result.code}); stderr:\n${result.stderr}`);
+  }
   const statuses = Object.fromEntries(summary.stages.map((s) => [`${s.trial}/${s.stage}`, s.status]));
   return { result, summary, statuses };
 }
