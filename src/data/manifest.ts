@@ -36,6 +36,12 @@ const manifestSchema = z.object({
   fingerprint: z.string(),
   /** Where the data came from (generator and its settings, importer and its inputs); free-form. */
   source: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Words that name an attribute of what the data shows, by attribute: word -> the value it names
+   * ({"shape": {"circle": "circle", "circles": "circle"}}). Optional; where a caption eval set has
+   * it, the evaluate stage scores whether the captions name the attributes right (attr/<attribute>).
+   */
+  attributes: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 
 export type ShardEntry = z.output<typeof shardSchema>;

@@ -26,6 +26,8 @@ export interface WriterOptions {
   shardBytes?: number;
   /** Provenance recorded in the manifest (`source`). */
   source?: Record<string, unknown>;
+  /** Attribute words recorded in the manifest (`attributes`). */
+  attributes?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -189,6 +191,7 @@ export class DatasetWriter {
       totalRows: this.shards.reduce((a, s) => a + s.rows, 0),
       fingerprint: computeFingerprint(base),
       source: this.options.source ?? {},
+      ...(this.options.attributes ? { attributes: this.options.attributes } : {}),
     };
   }
 }

@@ -3,7 +3,8 @@
 // answer type. Beside them, how much the outputs vary (distinct captions; the distribution of
 // answers) and the score of captioning / answering without the image (blind-caption.ts: the best
 // constant caption; vqa/blind-prior.ts), to tell generation that depends on the image from one
-// text for every input. Each task returns its metrics, its predictions in the COCO / VQA results
+// text for every input; where the set lists attribute words, whether captions name the shown
+// attributes (attribute-grounding.ts). Each task returns its metrics, its predictions in the COCO / VQA results
 // format and the matching reference files (captions: and the blind caption; QA: and the answer
 // histogram), so that `vadapter eval caption|vqa` re-scores them to the same
 // numbers. `limit` takes the first N examples of each set (a fixed subset, for evaluation during
@@ -13,6 +14,8 @@ import { batches } from '../data/batch.ts';
 import { captionEvalExamples, vqaEvalExamples, type EvalReadOptions } from '../data/eval-sets.ts';
 import type { VerifyMode } from '../data/verify.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
+import { readManifest } from '../data/manifest.ts';
+import { attributeGrounding } from './attribute-grounding.ts';
 import { blindCaption, type BlindCaption } from './blind-caption.ts';
 import { CAPTION_METRICS, scoreCaptions } from './caption-metrics.ts';
 import { isVlmConfigs } from './decode/step-model.ts';
@@ -52,7 +55,8 @@ export interface EvaluationOptions {
 
 export interface TaskEvaluation extends EvalSetRef {
   examples: number;
-  // caption: Bleu_1..Bleu_4, ROUGE_L, CIDEr, blind_CIDEr (fractions), distinct (captions), distinct_share;
+  // caption: Bleu_1..Bleu_4, ROUGE_L, CIDEr, blind_CIDEr (fractions), distinct (captions), distinct_share,
+  //   attr/<attribute> (fractions; where the set's manifest lists attribute words: attribute-grounding.ts);
   // QA: accuracy, accuracy/<answer type>, blind_accuracy (percent), distinct_answers, top_answer_share (fraction)
   metrics: Record<string, number>;
   predictions: object[]; // COCO results [{"image_id", "caption"}] or VQA results [{"question_id", "answer"}]
@@ -167,9 +171,13 @@ async function captionTask(run: Run, ref: EvalSetRef): Promise<TaskEvaluation> {
   const references = new Map(records.map((r) => [r.imageId, r.references]));
   const scores = scoreCaptions(references, new Map(records.map((r) => [r.imageId, r.prediction])));
   const blind = blindCaption(references);
+  const attributes = readManifest(ref.dir).attributes;
   return {
     ...ref, examples: records.length,
-    metrics: { ...Object.fromEntries(CAPTION_METRICS.map((m) => [m, scores[m]])), blind_CIDEr: blind.CIDEr, ...captionSpread(records.map((r) => r.prediction)) },
+    metrics: {
+      ...Object.fromEntries(CAPTION_METRICS.map((m) => [m, scores[m]])), blind_CIDEr: blind.CIDEr, ...captionSpread(records.map((r) => r.prediction)),
+      ...(attributes ? attributeGrounding(records, attributes) : {}),
+    },
     predictions: captionResultsFile(records),
     references: { annotations: captionAnnotationsFile(records, ref.set) },
     blindCaption: blind,

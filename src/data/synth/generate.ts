@@ -6,10 +6,11 @@ import type { Manifest } from '../manifest.ts';
 import type { Row } from '../schema.ts';
 import { writeDataset } from '../writer.ts';
 import { itemRng, type SynthSet } from './sets.ts';
+import { ATTRIBUTE_WORDS } from './world.ts';
 import type { Scale } from './scales.ts';
 
 /** Bump when the generator's output changes, so that datasets made by an older one are regenerated. */
-export const SYNTH_VERSION = 2;
+export const SYNTH_VERSION = 3;
 const DEFAULT_IMAGE_SIZE = 64;
 const PARALLEL_ITEMS = 16;
 
@@ -35,5 +36,5 @@ async function* setRows(set: SynthSet, o: SynthOptions): AsyncGenerator<Row> {
 }
 
 export function generateSet(dir: string, set: SynthSet, o: SynthOptions): Promise<Manifest> {
-  return writeDataset(dir, { kind: set.kind, name: set.name, source: synthSource(set, o) }, setRows(set, o));
+  return writeDataset(dir, { kind: set.kind, name: set.name, source: synthSource(set, o), attributes: ATTRIBUTE_WORDS }, setRows(set, o));
 }

@@ -93,6 +93,13 @@ export const BACKGROUNDS: { name: string; rgb: [number, number, number] }[] = [
 
 export const COUNT_WORDS = ['zero', 'one', 'two', 'three', 'four'];
 
+/** The words captions name an object's shape, colour and size with (word -> value): the manifests' `attributes`. */
+export const ATTRIBUTE_WORDS: Record<string, Record<string, string>> = {
+  shape: Object.fromEntries(SHAPES.flatMap((s) => [[s.name, s.name], [s.plural, s.name]])),
+  colour: Object.fromEntries(COLOURS.map((c) => [c.name, c.name])),
+  size: Object.fromEntries(SIZES.map((s) => [s.name, s.name])),
+};
+
 /** Words of the paper's prompts (PAPER.md, evaluation protocols), so that a tokenizer built for the synthetic data covers them. */
 export const PROMPT_TEXTS = [
   'Describe the following :',
