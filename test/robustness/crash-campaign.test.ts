@@ -1,7 +1,7 @@
 // The crash campaign: experiments/smoke.yaml run once straight through (the reference), then, in a
 // second root, killed with SIGKILL (the `run` process and its stage processes, as a power cut would)
-// at 20 seeded random moments of the reference's timeline and re-run after each kill, then run to
-// completion. Every checkpoint, metric, edge and artifact must equal the reference's, each once.
+// as a stage has recorded its first checkpoint short of the end, then at 19 seeded random moments of
+// the reference's timeline, re-run after each kill, then run to completion. Every checkpoint, metric, edge and artifact must equal the reference's, each once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -61,9 +61,14 @@ function stageState(root: string, pid: number, name: string): { startedAt: numbe
   return { startedAt: row.started_at ? Date.parse(row.started_at) : Date.now(), ended: row.status !== 'running' };
 }
 
-/** What a kill waits for once its moment has come: nothing, or the next checkpoint write or database commit to begin. */
-type Trigger = 'time' | 'checkpoint write' | 'database write';
+/**
+ * What a kill waits for once its moment has come: nothing, the next checkpoint write or database
+ * commit to begin, or (the campaign's first kill, so that a mid-stage resume is exercised however
+ * slow the machine) a stage's next checkpoint short of its last step to be recorded.
+ */
+type Trigger = 'time' | 'checkpoint write' | 'database write' | 'mid-stage checkpoint';
 const EVENT_WAIT_MS = 2000; // no such event within this long (an evaluation writes no checkpoint): kill anyway
+const MID_STAGE_WAIT_MS = 120_000;
 
 function drawTrigger(rng: Rng): Trigger {
   const u = rng.float();
@@ -81,6 +86,12 @@ interface Kill {
 /** A probe that is true once the event happened since the probe was made. */
 function eventProbe(root: string, trigger: Trigger): () => boolean {
   if (trigger === 'time') return () => true;
+  if (trigger === 'mid-stage checkpoint') {
+    const recorded = () => safeQuery<{ n: number }>(root,
+      "SELECT COUNT(*) AS n FROM checkpoints c JOIN stages s ON s.fingerprint = c.fingerprint WHERE s.status = 'running' AND c.step < s.total_steps")[0]?.n ?? 0;
+    const before = recorded();
+    return () => recorded() > before;
+  }
   if (trigger === 'checkpoint write') {
     const before = new Set(unfinishedWrites(root));
     return () => unfinishedWrites(root).some((p) => !before.has(p));
@@ -105,7 +116,7 @@ async function killAt(target: Target, trigger: Trigger, root: string, data: stri
   };
   while (!ended.yet && !due()) await sleep(POLL_MS);
   const happened = eventProbe(root, trigger);
-  const giveUp = Date.now() + EVENT_WAIT_MS;
+  const giveUp = Date.now() + (trigger === 'mid-stage checkpoint' ? MID_STAGE_WAIT_MS : EVENT_WAIT_MS);
   while (!ended.yet && !happened() && Date.now() < giveUp) await sleep(1);
   const after = (Date.now() - spawned) / 1000;
   if (!ended.yet) process.kill(-child.pid!, 'SIGKILL'); // the run and its stage processes
@@ -157,7 +168,7 @@ function outcome(root: string) {
   };
 }
 
-test('the smoke pipeline killed with SIGKILL at 20 random moments ends identical to an uninterrupted run', async () => {
+test('the smoke pipeline killed with SIGKILL mid-stage and at 19 random moments ends identical to an uninterrupted run', async () => {
   const began = Date.now();
   const dir = tempDir();
   const data = join(dir, 'data');
@@ -176,7 +187,7 @@ test('the smoke pipeline killed with SIGKILL at 20 random moments ends identical
   // pipeline finished first) is replaced by a fresh draw, which then kills a run of cached stages.
   const rng = Rng.derive(SEED, 'crash-campaign');
   const draw = () => ({ moment: rng.float() * duration, trigger: drawTrigger(rng) });
-  const queue = Array.from({ length: KILLS }, draw).sort((a, b) => a.moment - b.moment);
+  const queue = [{ moment: 0, trigger: 'mid-stage checkpoint' as Trigger }, ...Array.from({ length: KILLS - 1 }, draw).sort((a, b) => a.moment - b.moment)];
   const kills: Kill[] = [];
   for (let i = 0; i < queue.length && kills.filter((k) => k.landed).length < KILLS && i < 2 * KILLS; i++) {
     const kill = await killAt(targetOf(queue[i].moment, spans), queue[i].trigger, crashed, data);
