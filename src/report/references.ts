@@ -30,7 +30,7 @@ export interface ReferenceLine {
   seeds: number; // series averaged (0 for a given value)
   arms: number; // arms those seeds belong to
   range: [number, number] | null; // lowest and highest of the seeds' values, when they differ
-  text: string; // "image-blind prior 50.9 (eval/vqav2/blind_accuracy, mean over 3 seeds)"
+  text: string; // "image-blind prior 50.9 (eval/vqav2/blind_accuracy, mean over 6 series (the seeds of 2 arms))"
 }
 
 /** A dashed curve per arm (a curve itself, e.g. the loss with each example's frames from another example). */
@@ -102,7 +102,7 @@ export interface ChartedArm {
 function seedsText(seeds: number, arms: number, range: [number, number] | null): string {
   if (seeds === 1) return '1 seed';
   const spread = range ? `, range ${formatValue(range[0])}-${formatValue(range[1])}` : '';
-  return `mean over ${seeds} seeds${arms > 1 ? ` of ${arms} arms` : ''}${spread}`;
+  return `mean over ${arms > 1 ? `${seeds} series (the seeds of ${arms} arms)` : `${seeds} seeds`}${spread}`;
 }
 
 /** The line at `source`'s last logged value, averaged over every seed of the charted arms that logged it; null when none did. */

@@ -179,7 +179,7 @@ test('automatic references: the image-blind prior beside accuracy (and CIDEr) an
   assert.equal(prior.kind, 'line');
   if (prior.kind !== 'line') return;
   assert.deepEqual([prior.value, prior.source, prior.seeds, prior.arms, prior.range, prior.auto], [31.75, 'eval/vqav2/blind_accuracy', 4, 2, [30, 33], true]);
-  assert.equal(prior.text, 'image-blind prior 31.75 (eval/vqav2/blind_accuracy, mean over 4 seeds of 2 arms, range 30-33)');
+  assert.equal(prior.text, 'image-blind prior 31.75 (eval/vqav2/blind_accuracy, mean over 4 series (the seeds of 2 arms), range 30-33)');
   assert.deepEqual(run(db, root, { metrics, autoReferences: false }).metrics.map((m) => m.references), [[], [], []], '--no-auto-reference');
 
   const more = referenceDb({ blindCider: true, shuffled: true });

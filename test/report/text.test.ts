@@ -65,10 +65,10 @@ test('references in the tables: a row each, a line under the table, CSV rows of 
   assert.deepEqual(tableCells(loss).slice(2), [['vadapter images shuffled', '2', '40', '2.5 (2-3)', '2.5 (40)', '', '', '', '', '']]);
   assert.deepEqual(referenceLines(loss), ['reference: images shuffled (val/loss_shuffled, a dashed curve per arm; last point): vadapter 2.5']);
   assert.deepEqual(tableCells(cider).slice(2), [['reference: given prior', '', '', '0.34', '', '', '', '', '', ''], ['reference: image-blind prior', '4', '', '0.375 (0.25-0.5)', '', '', '', '', '', '']]);
-  assert.deepEqual(referenceLines(cider), ['reference: given prior 0.34', 'reference: image-blind prior 0.375 (eval/coco/blind_CIDEr, mean over 4 seeds of 2 arms, range 0.25-0.5)']);
+  assert.deepEqual(referenceLines(cider), ['reference: given prior 0.34', 'reference: image-blind prior 0.375 (eval/coco/blind_CIDEr, mean over 4 series (the seeds of 2 arms), range 0.25-0.5)']);
   const md = comparisonMarkdown(c);
   assert.match(md, /^\| reference: image-blind prior \| 4 \| {2}\| 0\.375 \(0\.25-0\.5\) \|/m);
-  assert.match(md, /\n\nreference: image-blind prior 0\.375 \(eval\/coco\/blind_CIDEr, mean over 4 seeds of 2 arms, range 0\.25-0\.5\)\n/);
+  assert.match(md, /\n\nreference: image-blind prior 0\.375 \(eval\/coco\/blind_CIDEr, mean over 4 series \(the seeds of 2 arms\), range 0\.25-0\.5\)\n/);
   const csv = comparisonCsv(c).trim().split('\n').filter((l) => l.includes(',reference,'));
   assert.deepEqual(csv, [
     'val/loss,min,1.75,vadapter images shuffled,vadapter,reference,2,40,2.5,2,3,2.5,40,,,,,,val/loss_shuffled',
