@@ -35,8 +35,19 @@ function jobOf(root: string, stage: string): { job_id: string; state: string | n
   return query<{ job_id: string; state: string | null; store: string }>(root, 'SELECT job_id, state, store FROM cluster_jobs WHERE stage = ? ORDER BY submitted_at DESC LIMIT 1', stage)[0];
 }
 
+/** The job of `stage` while the controller may still be creating the database (its file can exist before its tables). */
+function jobSoFar(root: string, stage: string): ReturnType<typeof jobOf> {
+  if (!existsSync(join(root, 'vadapter.db'))) return undefined;
+  try {
+    return jobOf(root, stage);
+  } catch (err) {
+    if (/no such table/.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}
+
 function progressStep(root: string, stage: string): number {
-  const job = existsSync(join(root, 'vadapter.db')) ? jobOf(root, stage) : undefined;
+  const job = jobSoFar(root, stage);
   if (!job) return -1;
   try {
     return (JSON.parse(readFileSync(join(root, job.store, 'progress.json'), 'utf8')) as { progress?: { step: number } }).progress?.step ?? -1;
