@@ -45,6 +45,8 @@ const manifestSchema = z.object({
 });
 
 export type ShardEntry = z.output<typeof shardSchema>;
+/** A manifest's `attributes`: attribute -> word -> the value it names. */
+export type AttributeWords = Record<string, Record<string, string>>;
 export type Manifest = Omit<z.output<typeof manifestSchema>, 'kind'> & { kind: DatasetKind };
 
 /** Hash over what identifies the data: kind, schema version and each shard's sha256, in order. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { RecordBatchFileWriter, type Schema } from 'apache-arrow';
 import { sha256File } from '../util/hash.ts';
 import { getKind, type DatasetKind, type FieldSpec, type KindSpec } from './kinds.ts';
-import { computeFingerprint, SCHEMA_VERSION, writeManifest, type Manifest, type ShardEntry } from './manifest.ts';
+import { computeFingerprint, SCHEMA_VERSION, writeManifest, type AttributeWords, type Manifest, type ShardEntry } from './manifest.ts';
 import { arrowSchemaFor, batchFromRows, columnsFor, type Row } from './schema.ts';
 import { commitStagingDir, createStagingDir, discardStagingDir } from './staging.ts';
 
@@ -27,7 +27,7 @@ export interface WriterOptions {
   /** Provenance recorded in the manifest (`source`). */
   source?: Record<string, unknown>;
   /** Attribute words recorded in the manifest (`attributes`). */
-  attributes?: Record<string, Record<string, string>>;
+  attributes?: AttributeWords;
 }
 
 /**

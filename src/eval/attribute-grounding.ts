@@ -8,8 +8,8 @@
 //     -> { 'attr/shape': 0, 'attr/colour': 1 }
 //
 // Words are compared lower-cased, split at anything but letters and digits.
+import type { AttributeWords } from '../data/manifest.ts';
 
-export type AttributeWords = Record<string, Record<string, string>>; // attribute -> word -> the value it names
 
 export interface GroundingRecord {
   prediction: string;

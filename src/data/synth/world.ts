@@ -1,5 +1,6 @@
 // The closed world of the synthetic datasets: colours, shapes, sizes, places on a 3x3 grid, motion
 // directions and backgrounds, with the words and answer variants used to talk about them.
+import type { AttributeWords } from '../manifest.ts';
 
 export interface Colour {
   name: string;
@@ -94,7 +95,7 @@ export const BACKGROUNDS: { name: string; rgb: [number, number, number] }[] = [
 export const COUNT_WORDS = ['zero', 'one', 'two', 'three', 'four'];
 
 /** The words captions name an object's shape, colour and size with (word -> value): the manifests' `attributes`. */
-export const ATTRIBUTE_WORDS: Record<string, Record<string, string>> = {
+export const ATTRIBUTE_WORDS: AttributeWords = {
   shape: Object.fromEntries(SHAPES.flatMap((s) => [[s.name, s.name], [s.plural, s.name]])),
   colour: Object.fromEntries(COLOURS.map((c) => [c.name, c.name])),
   size: Object.fromEntries(SIZES.map((s) => [s.name, s.name])),
