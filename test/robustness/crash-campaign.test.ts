@@ -1,7 +1,8 @@
 // The crash campaign: experiments/smoke.yaml run once straight through (the reference), then, in a
 // second root, killed with SIGKILL (the `run` process and its stage processes, as a power cut would)
 // as a stage has recorded its first checkpoint short of the end, then at 19 seeded random moments of
-// the reference's timeline, re-run after each kill, then run to completion. Every checkpoint, metric, edge and artifact must equal the reference's, each once.
+// the reference's timeline, re-run after each kill, then run to completion. Every checkpoint, metric,
+// edge and artifact must equal the reference's, each once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
