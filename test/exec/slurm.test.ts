@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { slurmAvailable } from '../../src/exec/slurm/commands.ts';
 import { isProcessAlive } from '../../src/util/liveness.ts';
@@ -158,10 +159,13 @@ test('a running job requeued (scontrol requeue, the preemption path) or warned o
     if (how === 'requeue') execFileSync('scontrol', ['requeue', id]);
     else execFileSync('scancel', ['--signal=USR1', '--batch', id]);
     // Slurm holds a requeued job back for a while (BeginTime); once the stopped process has recorded
-    // its end and the job is queued again, let it start at once
+    // its end and the job is queued again, let it start at once. Not within the second of the
+    // requeue, though: slurmd revokes the job's credential at a one-second resolution and refuses a
+    // relaunch whose credential dates from that same second ("Job credential revoked": the job FAILS).
     await waitFor(() => storeStage(root, 'a')?.status === 'interrupted', 60_000, 'stage a to stop and record it');
     await waitFor(() => !isProcessAlive(storeStage(root, 'a')!.pid), 60_000, 'the stopped process to exit');
     await waitFor(() => /PENDING/.test(execFileSync('squeue', ['-h', '-j', id, '-o', '%T'], { encoding: 'utf8' })), 60_000, 'the job to be requeued');
+    await sleep(1500);
     execFileSync('scontrol', ['update', `JobId=${id}`, 'StartTime=now']);
     const result = await controller;
     assert.equal(result.code, 0, result.stderr);
