@@ -5,6 +5,7 @@ import { userError } from '../util/errors.ts';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './names.ts';
 import { probeBackend, type BackendProbe } from './probe.ts';
 import { registerWasmKernels } from './wasm/register.ts';
+import { registerThreadedWasm, requestedThreads } from './wasm/threads.ts';
 import { registerGradients } from './gradients.ts';
 
 export { BACKEND_NAMES, resolveBackendRequest, parseBackendRequest, type BackendName, type BackendRequest } from './names.ts';
@@ -23,8 +24,11 @@ export async function autoBackend(): Promise<BackendName> {
   return 'cpu';
 }
 
-/** Make `request` the active tfjs backend and return its name; an unavailable explicit request is an error. */
-export async function initBackend(request: BackendRequest = 'auto'): Promise<BackendName> {
+/**
+ * Make `request` the active tfjs backend and return its name; an unavailable explicit request is an
+ * error. wasm runs on `threads` threads (default: $VADAPTER_THREADS, a Slurm job's CPUs, else 1).
+ */
+export async function initBackend(request: BackendRequest = 'auto', threads = requestedThreads()): Promise<BackendName> {
   tf.env().set('PROD', true); // no debug checks, no "install tfjs-node" banner
   registerGradients();
   const name = request === 'auto' ? await autoBackend() : request;
@@ -32,7 +36,10 @@ export async function initBackend(request: BackendRequest = 'auto'): Promise<Bac
   if (!probe.available) {
     throw userError('backend_unavailable', `backend "${name}" is not available here: ${probe.reason ?? 'unknown reason'}`);
   }
-  if (name === 'wasm') registerWasmKernels();
+  if (name === 'wasm') {
+    if (threads > 1 && !tf.engine().registry.wasm) await registerThreadedWasm(threads);
+    registerWasmKernels();
+  }
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);
     if (!ok) throw userError('backend_unavailable', `backend "${name}" failed to initialise`);

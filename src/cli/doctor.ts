@@ -34,6 +34,7 @@ interface DoctorReport {
   memoryGiB: number;
   backends: BackendProbe[];
   selected: string;
+  threads?: number; // the wasm backend's thread pool
   matmulGflops: number;
   packages: Record<string, string | null>;
   ffmpeg: FfmpegBinary | null; // what video imports decode with
@@ -57,6 +58,7 @@ async function collect(backend: string | undefined): Promise<DoctorReport> {
   const backends = await probeAllBackends();
   const selected = await initBackend(resolveBackendRequest(backend));
   const matmulGflops = await measureMatmulGflops(512, 1);
+  const threads = selected === 'wasm' ? await (await import('../backend/wasm/threads.ts')).wasmThreadsInUse() : undefined;
   return {
     vadapter: packageVersion(),
     node: process.version,
@@ -66,6 +68,7 @@ async function collect(backend: string | undefined): Promise<DoctorReport> {
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     backends,
     selected,
+    threads,
     matmulGflops: Math.round(matmulGflops * 100) / 100,
     packages: Object.fromEntries(REPORTED_PACKAGES.map((p) => [p, installedVersion(p)])),
     ffmpeg: findFfmpeg(),
@@ -77,7 +80,7 @@ function printHuman(r: DoctorReport): void {
   printLine();
   printLine(formatTable(['backend', 'available', 'detail'], r.backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
   printLine();
-  printLine(`selected: ${r.selected}   matmul 512x512 fp32: ${r.matmulGflops} GFLOP/s`);
+  printLine(`selected: ${r.selected}${r.threads ? ` (${r.threads} thread${r.threads > 1 ? 's' : ''}, $VADAPTER_THREADS)` : ''}   matmul 512x512 fp32: ${r.matmulGflops} GFLOP/s`);
   printLine();
   printLine(formatTable(['package', 'version'], Object.entries(r.packages).map(([p, v]) => [p, v ?? 'not installed'])));
   printLine();

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { THREADS_ENV_VAR } from '../backend/wasm/threads.ts';
 import type { ChildMessage } from './messages.ts';
 import type { StageExecArgs } from './stage-exec.ts';
 
@@ -20,10 +21,12 @@ export function stageExecArgv(a: StageExecArgs): string[] {
   return [...argv, ...(a.backend ? ['--backend', a.backend] : []), ...(a.jobStore ? ['--job-store', a.jobStore] : [])];
 }
 
-export function spawnStage(args: StageExecArgs, logPath: string, onMessage: (m: ChildMessage) => void): StageProcess {
+/** Run a stage in a child process on `threads` threads (an explicit $VADAPTER_THREADS wins). */
+export function spawnStage(args: StageExecArgs, logPath: string, onMessage: (m: ChildMessage) => void, threads = 1): StageProcess {
   mkdirSync(dirname(logPath), { recursive: true });
   const log = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [BIN, ...stageExecArgv(args)], { stdio: ['ignore', log, log, 'ipc'] });
+  const env = { ...process.env, [THREADS_ENV_VAR]: process.env[THREADS_ENV_VAR] || String(threads) };
+  const child = spawn(process.execPath, [BIN, ...stageExecArgv(args)], { stdio: ['ignore', log, log, 'ipc'], env });
   closeSync(log);
   child.on('message', (m) => onMessage(m as ChildMessage));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

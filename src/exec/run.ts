@@ -10,6 +10,7 @@ import { finishRun, markAbandonedRuns, newRunId, type RunStatus } from '../track
 import { endStage, getStage, stagesOfRun, updateStage, type StageStatus } from '../track/stages.ts';
 import { tailLines } from './log-tail.ts';
 import { spawnStage } from './local.ts';
+import { threadsPerJob } from '../backend/wasm/threads.ts';
 import { EXIT, type ChildMessage } from './messages.ts';
 import { planPrepared, prepareExperiment, type PrepareOptions, type Prepared } from './prepare.ts';
 import type { ExecutorKind } from '../config/executor-kinds.ts';
@@ -114,7 +115,8 @@ async function executeJob(db: Db, opts: RunOptions, rec: RecordedRun, s: Planned
     else if (m.type === 'waiting') observer.waiting?.(ref, m.owner);
     else observer.progress?.(ref, m);
   };
-  const child = spawnStage({ root: opts.root, runId: rec.runId, trial: s.trial, stage: s.stage, backend: opts.backend }, logPath, onMessage);
+  // the cores shared out between the jobs that may run at once, so that they never oversubscribe
+  const child = spawnStage({ root: opts.root, runId: rec.runId, trial: s.trial, stage: s.stage, backend: opts.backend }, logPath, onMessage, threadsPerJob(opts.jobs));
   const stop = () => child.stop('SIGTERM');
   opts.signal?.addEventListener('abort', stop, { once: true });
   const exit = await child.done;
