@@ -1,6 +1,8 @@
 // The issue's fixed transformer training step (4 layers, batch 8, seq 64, width 256) on each
-// available backend, tfjs's own wasm kernels for comparison, PyTorch with the same thread count,
-// and a per-kernel profile of the wasm step.
+// available backend, tfjs's own wasm kernels for comparison, wasm on 1 and 2 threads beside PyTorch
+// on 1 and 2, and a per-kernel profile of the wasm step.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../src/backend/index.ts';
 import { withOriginalWasmKernel } from '../src/backend/wasm/register.ts';
 import { formatTable } from '../src/cli/output.ts';
@@ -11,12 +13,14 @@ import { findTorchPython, runTorchScript } from './torch/runner.ts';
 import { TRANSFORMER_STEP } from './transformer/config.ts';
 import { runSteps, type StepRun } from './transformer/step.ts';
 
-const THREADS = 1; // the wasm backend runs one thread in Node; torch gets the same
+const THREAD_COUNTS = [1, 2]; // wasm (in this process on 1, in a child on 2) and torch each at both
+const STEP_PROCESS = fileURLToPath(new URL('./transformer/step-process.ts', import.meta.url));
 const SLOW = ['cpu']; // ~80 s a step here: only when --backends names it
 
 interface Row {
   label: string;
   run: StepRun;
+  threads?: number; // compared with torch at the same count
 }
 
 function plan(ctx: BenchContext, backend: BackendName): TimingPlan {
@@ -30,48 +34,68 @@ async function tfjsRows(ctx: BenchContext): Promise<Row[]> {
       ctx.log(`${backend}: left out (slow; --backends=${backend} includes it)`);
       continue;
     }
-    await initBackend(backend);
+    await initBackend(backend, 1);
     const profile = backend === 'wasm' ? async (step: () => void) => ctx.log(formatProfile(await profileKernels(step))) : undefined;
     if (profile) ctx.log('per-kernel profile of one wasm step (vadapter kernels):\n');
-    rows.push({ label: `tfjs ${backend}`, run: await runSteps(plan(ctx, backend), profile) });
-    if (backend === 'wasm' && !ctx.quick) {
-      const run = await withOriginalWasmKernel('BatchMatMul', () => runSteps({ warmup: 1, minSteps: 1, minSeconds: 0 }));
-      rows.push({ label: 'tfjs wasm, tfjs own BatchMatMul', run });
+    const threads = backend === 'wasm' ? 1 : undefined;
+    rows.push({ label: `tfjs ${backend}${threads ? ', 1 thread' : ''}`, run: await runSteps(plan(ctx, backend), profile), threads });
+    if (backend === 'wasm') {
+      if (!ctx.quick) {
+        const run = await withOriginalWasmKernel('BatchMatMul', () => runSteps({ warmup: 1, minSteps: 1, minSeconds: 0 }));
+        rows.push({ label: 'tfjs wasm, 1 thread, tfjs own BatchMatMul', run, threads: 1 });
+      }
+      for (const n of THREAD_COUNTS.filter((t) => t > 1)) rows.push(wasmInChild(ctx, n));
     }
   }
   return rows;
 }
 
-function torchRow(ctx: BenchContext): Row | undefined {
+function wasmInChild(ctx: BenchContext, threads: number): Row {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', STEP_PROCESS, ctx.quick ? 'quick' : 'full'], {
+    env: { ...process.env, VADAPTER_THREADS: String(threads) },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`wasm on ${threads} threads failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+  const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as StepRun & { threads: number };
+  if (run.threads !== threads) throw new Error(`wasm asked for ${threads} threads ran ${run.threads}`);
+  return { label: `tfjs wasm, ${threads} threads`, run, threads };
+}
+
+function torchRows(ctx: BenchContext): Row[] {
   const found = findTorchPython();
   if ('unavailable' in found) {
     ctx.log(`torch: not available (${found.unavailable})`);
-    return undefined;
+    return [];
   }
   const steps = ctx.quick ? '1' : '10';
-  const out = runTorchScript<{ torch: string; stepMs: number[]; firstLoss: number }>(found.python, 'transformer_step.py', ['--threads', String(THREADS), '--steps', steps]);
-  const sorted = [...out.stepMs].sort((a, b) => a - b);
-  const run = { medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], samples: out.stepMs, firstLoss: out.firstLoss };
-  return { label: `torch ${out.torch} (${found.python})`, run };
+  return THREAD_COUNTS.map((threads) => {
+    const out = runTorchScript<{ torch: string; stepMs: number[]; firstLoss: number }>(found.python, 'transformer_step.py', ['--threads', String(threads), '--steps', steps]);
+    const sorted = [...out.stepMs].sort((a, b) => a - b);
+    const run = { medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], samples: out.stepMs, firstLoss: out.firstLoss };
+    return { label: `torch ${out.torch}, ${threads} thread${threads > 1 ? 's' : ''} (${found.python})`, run, threads };
+  });
 }
 
 async function run(ctx: BenchContext): Promise<void> {
   const c = TRANSFORMER_STEP;
-  ctx.log(`model: ${c.layers} layers, batch ${c.batch}, seq ${c.seq}, width ${c.width}, ${c.heads} heads, mlp ${c.mlp}, vocab ${c.vocab}; AdamW; ${THREADS} thread\n`);
+  ctx.log(`model: ${c.layers} layers, batch ${c.batch}, seq ${c.seq}, width ${c.width}, ${c.heads} heads, mlp ${c.mlp}, vocab ${c.vocab}; AdamW\n`);
   const rows = await tfjsRows(ctx);
-  const torch = torchRow(ctx);
-  if (torch) rows.push(torch);
-  const torchMs = torch?.run.medianMs;
-  const table = rows.map(({ label, run: r }) => [
+  const torch = torchRows(ctx);
+  rows.push(...torch);
+  // each run against torch at its own thread count (a backend without a count: torch on 1)
+  const torchMs = (threads = 1) => torch.find((t) => t.threads === threads)?.run.medianMs;
+  const table = rows.map(({ label, run: r, threads }) => [
     label,
     r.medianMs.toFixed(0),
     r.minMs.toFixed(0),
     String(r.samples.length),
     r.firstLoss.toFixed(3),
-    torchMs ? `${(r.medianMs / torchMs).toFixed(2)}x` : '-',
+    torchMs(threads) ? `${(r.medianMs / torchMs(threads)!).toFixed(2)}x` : '-',
   ]);
-  ctx.log(`\n${formatTable(['run', 'ms/step (median)', 'min', 'steps', 'first loss', 'vs torch'], table)}`);
-  const ours = rows.find((r) => r.label === 'tfjs wasm');
+  ctx.log(`\n${formatTable(['run', 'ms/step (median)', 'min', 'steps', 'first loss', 'vs torch (same threads)'], table)}`);
+  const two = rows.find((r) => r.label === 'tfjs wasm, 2 threads');
+  const ours = rows.find((r) => r.label === 'tfjs wasm, 1 thread');
+  if (ours && two) ctx.log(`\nwasm on 2 threads: ${(ours.run.medianMs / two.run.medianMs).toFixed(2)}x the speed of 1 thread (medians)`);
   const theirs = rows.find((r) => r.label.startsWith('tfjs wasm, tfjs own'));
   if (ours && theirs) {
     const [median, best] = [theirs.run.medianMs / ours.run.medianMs, theirs.run.minMs / ours.run.minMs];

@@ -41,14 +41,19 @@ test('npm run bench with an unknown name exits 2 and lists the benchmarks', () =
   assert.match(r.stderr, /✖ unknown benchmark "transformer-stepp" \(did you mean "transformer-step"\?\); known: .*matmul.*transformer-step/);
 });
 
-test('a quick transformer step on wasm reports a step time and the loss of an untrained model', () => {
+test('a quick transformer step on wasm, on 1 thread and on 2, reports step times and the same loss of an untrained model', () => {
   const r = bench(['transformer-step', '--quick', '--backends=wasm']);
   assert.equal(r.status, 0, r.stderr);
-  const row = r.stdout.split('\n').find((line) => line.startsWith('tfjs wasm '));
-  assert.ok(row, r.stdout);
-  const [ms, , steps, firstLoss] = row.replace('tfjs wasm', '').trim().split(/\s+/).map(Number);
-  assert.ok(ms > 0 && steps === 1);
-  assert.ok(Math.abs(firstLoss - Math.log(1024)) < 0.1, `first loss ${firstLoss} should be near ln(vocab) = 6.93`);
+  const losses = ['tfjs wasm, 1 thread ', 'tfjs wasm, 2 threads '].map((label) => {
+    const row = r.stdout.split('\n').find((line) => line.startsWith(label));
+    assert.ok(row, `${label}: ${r.stdout}`);
+    const [ms, , steps, firstLoss] = row.slice(label.length).trim().split(/\s+/).map(Number);
+    assert.ok(ms > 0 && steps === 1, row);
+    assert.ok(Math.abs(firstLoss - Math.log(1024)) < 0.1, `first loss ${firstLoss} should be near ln(vocab) = 6.93`);
+    return firstLoss;
+  });
+  assert.equal(losses[1], losses[0]);
+  assert.match(r.stdout, /wasm on 2 threads: [\d.]+x the speed of 1 thread/);
   assert.match(r.stdout, /BatchMatMul\s+\d+\s+[\d.]+\s+[\d.]+%/); // the per-kernel profile
-  assert.match(r.stdout, /torch [\d.a-z+]+ \(|torch: not available/);
+  assert.match(r.stdout, /torch [\d.a-z+]+, 1 thread \(|torch: not available/);
 });
