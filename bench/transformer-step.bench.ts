@@ -51,7 +51,7 @@ async function tfjsRows(ctx: BenchContext): Promise<Row[]> {
 }
 
 function wasmInChild(ctx: BenchContext, threads: number): Row {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', STEP_PROCESS, ctx.quick ? 'quick' : 'full'], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', STEP_PROCESS, JSON.stringify(plan(ctx, 'wasm'))], {
     env: { ...process.env, VADAPTER_THREADS: String(threads) },
     encoding: 'utf8',
   });
@@ -96,7 +96,7 @@ async function run(ctx: BenchContext): Promise<void> {
   const two = rows.find((r) => r.label === 'tfjs wasm, 2 threads');
   const ours = rows.find((r) => r.label === 'tfjs wasm, 1 thread');
   if (ours && two) ctx.log(`\nwasm on 2 threads: ${(ours.run.medianMs / two.run.medianMs).toFixed(2)}x the speed of 1 thread (medians)`);
-  const theirs = rows.find((r) => r.label.startsWith('tfjs wasm, tfjs own'));
+  const theirs = rows.find((r) => r.label.startsWith('tfjs wasm, 1 thread, tfjs own'));
   if (ours && theirs) {
     const [median, best] = [theirs.run.medianMs / ours.run.medianMs, theirs.run.minMs / ours.run.minMs];
     ctx.log(`\nwasm step with vadapter's BatchMatMul: ${median.toFixed(1)}x faster than with tfjs's own (medians), ${best.toFixed(1)}x (best steps)`);

@@ -37,7 +37,7 @@ export async function initBackend(request: BackendRequest = 'auto', threads = re
     throw userError('backend_unavailable', `backend "${name}" is not available here: ${probe.reason ?? 'unknown reason'}`);
   }
   if (name === 'wasm') {
-    if (threads > 1 && !tf.engine().registry.wasm) await registerThreadedWasm(threads);
+    if (threads > 1) await registerThreadedWasm(threads);
     registerWasmKernels();
   }
   if (tf.getBackend() !== name) {

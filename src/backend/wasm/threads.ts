@@ -86,10 +86,12 @@ async function instantiate(threads: number): Promise<EmscriptenModule> {
 
 let registered = false;
 
-/** Register 'wasm' as the threaded build on `threads` threads, before the backend is first used. */
+/**
+ * Register 'wasm' as the threaded build on `threads` threads. Only the first call of a process that
+ * has not used the wasm backend yet does anything: a process keeps the pool it started with.
+ */
 export async function registerThreadedWasm(threads: number): Promise<void> {
-  if (registered) return;
-  if (tf.engine().registry.wasm) throw new Error('registerThreadedWasm: the wasm backend is already in use');
+  if (registered || tf.engine().registry.wasm) return;
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const module = await instantiate(threads);
   module.tfjs = {
