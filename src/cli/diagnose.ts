@@ -1,8 +1,10 @@
 // `vadapter diagnose prefix SPEC [overrides..]`: can the spec's frozen LLM be steered by a prefix at
 // all? Ceiling tests on a run spec (docs/diagnostics.md): (a) an oracle prefix, (b) free soft
-// prompts, (c) the trained adapters' attention mass and scale. Printing only; src/diagnose/ measures.
+// prompts, (c) the trained adapters' attention mass and scale, (d) questions answered from a text
+// context. Printing only; src/diagnose/ measures.
 import type { CommandModule } from 'yargs';
 import type { PrefixDiagnosis } from '../diagnose/prefix.ts';
+import { QA_CONTEXTS } from '../diagnose/qa-reading.ts';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 import { NON_NEGATIVE_INTEGER, numberOptions, POSITIVE_INTEGER, POSITIVE_NUMBER } from './options.ts';
@@ -15,6 +17,7 @@ interface PrefixArgs extends ExperimentArgs {
   lr: number;
   tokens?: number;
   seed: number;
+  scenes: number;
   set: string;
   trial: number;
   anyCode: boolean;
@@ -70,21 +73,30 @@ function printDiagnosis(d: PrefixDiagnosis): void {
     ]));
     printLine(`reading: ${a.reading}`);
   }
+  if (d.qa) {
+    const q = d.qa;
+    const types = Object.keys(q.contexts.none.perQuestionType);
+    printLine();
+    printLine(`(d) QA reading: ${q.questions} questions about ${q.scenes} sampled scenes (seed ${q.seed}) in the VQA prompt, the LLM's embeddings of a text where the visual tokens go; VQA accuracy (%)`);
+    printLine(formatTable(['context', 'accuracy', ...types], QA_CONTEXTS.map((c) => [c, f(q.contexts[c].accuracy, 1), ...types.map((t) => f(q.contexts[c].perQuestionType[t], 1))])));
+    printLine(`reading: ${q.reading}`);
+  }
 }
 
 const prefixCommand: CommandModule<object, PrefixArgs> = {
   command: 'prefix <spec> [overrides..]',
-  describe: 'can the frozen LLM of a run spec be steered by a prefix? (a) oracle prefix, (b) free soft prompts, (c) the adapters\' attention and scale',
+  describe: 'can the frozen LLM of a run spec be steered by a prefix? (a) oracle prefix, (b) free soft prompts, (c) the adapters\' attention and scale, (d) questions answered from a text context',
   builder: (y) =>
     experimentOptions(y)
       .options(numberOptions({ limit: { rule: POSITIVE_INTEGER, default: 32, describe: 'the first N examples of the eval set' } }))
       .option('set', { type: 'string', default: 'coco', describe: 'the caption-eval set (a name under data.eval)' })
-      .option('measure', { type: 'string', array: true, choices: ['oracle', 'soft', 'attention'], default: ['oracle', 'soft', 'attention'], describe: 'which measurements: (a) oracle, (b) soft, (c) attention' })
+      .option('measure', { type: 'string', array: true, choices: ['oracle', 'soft', 'attention', 'qa'], default: ['oracle', 'soft', 'attention', 'qa'], describe: 'which measurements: (a) oracle, (b) soft, (c) attention, (d) qa' })
       .options(numberOptions({
         steps: { rule: POSITIVE_INTEGER, default: 100, describe: '(b) Adam steps per soft prompt' },
         lr: { rule: POSITIVE_NUMBER, default: 0.03, describe: '(b) the soft prompts\' learning rate' },
         tokens: { rule: POSITIVE_INTEGER, describe: '(b) vectors per soft prompt (default: the visual tokens the adapters produce)' },
-        seed: { rule: NON_NEGATIVE_INTEGER, default: 0, describe: '(b) seed of the soft prompts\' initialisation' },
+        seed: { rule: NON_NEGATIVE_INTEGER, default: 0, describe: 'seed of (b)\'s initialisation and (d)\'s scenes' },
+        scenes: { rule: POSITIVE_INTEGER, default: 40, describe: '(d) synthetic scenes whose questions are asked' },
       }))
       .option('llm', { type: 'string', describe: 'the frozen LLM\'s pretrain-lm stage (default: the adapters\' llm:)' })
       .option('adapters', { type: 'string', array: true, describe: '(c) the adapter stages to inspect (default: every align-adapter and align-resampler stage)' })
@@ -92,13 +104,13 @@ const prefixCommand: CommandModule<object, PrefixArgs> = {
       .option('any-code', { type: 'boolean', default: false, describe: 'also use stage outputs computed by another code version (same stage, config, data and upstream otherwise)' })
       .options(numberOptions({ 'max-tokens': { rule: POSITIVE_INTEGER, default: 24, describe: '(a) tokens generated at most' } }))
       .option('json', { type: 'boolean', default: false, describe: 'print the measurements as JSON' })
-      .example('$0 diagnose prefix experiments/quickstart.yaml --limit 16', 'all three measurements on a run quickstart')
+      .example('$0 diagnose prefix experiments/quickstart.yaml --limit 16', 'all four measurements on a run quickstart')
       .example('$0 diagnose prefix experiments/quickstart.yaml --measure oracle --json', 'the oracle prefix alone, as JSON') as never,
   handler: async (args) => {
     const { diagnosePrefix } = await import('../diagnose/prefix.ts');
     const diagnosis = await diagnosePrefix({
       specFile: args.spec, overrides: args.overrides.map(String), plugins: args.plugin, root: resolveRoot(args.root), trial: args.trial, anyCode: args.anyCode, backend: args.backend,
-      set: args.set, limit: args.limit, measure: args.measure as never, llm: args.llm, adapters: args.adapters, tokens: args.tokens, steps: args.steps, lr: args.lr, seed: args.seed,
+      set: args.set, limit: args.limit, measure: args.measure as never, llm: args.llm, adapters: args.adapters, tokens: args.tokens, steps: args.steps, lr: args.lr, seed: args.seed, scenes: args.scenes,
       maxTokens: args.maxTokens, log: (line) => process.stderr.write(`${line}\n`),
     });
     if (args.json) printJson(diagnosis);

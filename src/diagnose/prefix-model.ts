@@ -5,6 +5,7 @@
 // different lengths need no padding and every example weighs the same in a mean.
 import * as tf from '@tensorflow/tfjs-core';
 import { greedyDecode } from '../eval/decode/greedy.ts';
+import type { StopOptions } from '../eval/decode/hypothesis.ts';
 import type { Step, StepModel } from '../eval/decode/step-model.ts';
 import { embedTokens, type KvCache } from '../models/lm.ts';
 import { continuePrefixDecoding, prefixCaptionLoss, startPrefixDecoding, type CaptionText, type PrefixDecoder, type PromptText } from '../models/vlm.ts';
@@ -34,8 +35,8 @@ export async function prefixLoss(dec: PrefixDecoder, prefix: tf.Tensor, batch: C
   return value;
 }
 
-/** Greedy generation (the paper's decoding) after `prefix` [rows, V, width]: the generated ids of each row, the stop token left out. */
-export async function generateAfter(dec: PrefixDecoder, prefix: tf.Tensor, prompt: PromptText, o: { maxTokens: number; stopIds: number[] }): Promise<number[][]> {
+/** Greedy generation (the paper's decoding) after `prefix` [rows, V, width]: the generated ids of each row, the stop left out. */
+export async function generateAfter(dec: PrefixDecoder, prefix: tf.Tensor, prompt: PromptText, o: StopOptions): Promise<number[][]> {
   const tidyStep = (f: () => { logits: tf.Tensor; cache: KvCache }): Step<KvCache> =>
     tf.tidy(() => {
       const d = f();

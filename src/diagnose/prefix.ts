@@ -3,6 +3,7 @@
 //   (a) oracle.ts      the LLM's own embeddings of a reference caption as the prefix, vs none, vs another example's
 //   (b) soft-prompt.ts free vectors optimised per example on 4 references, scored on the 5th
 //   (c) adapters.ts    where the caption positions attend and how the trained adapters' tokens are scaled
+//   (d) qa-reading.ts  questions about sampled scenes answered with a description, a caption or nothing as the prefix
 // The stages come from locate.ts (the plan's fingerprints, finished outputs only); the prompt,
 // caption length and decoder mask are the alignment stages' own.
 import { join } from 'node:path';
@@ -22,10 +23,13 @@ import { adapterDiagnosis, type AdapterDiagnosis, type FramesHost, type TrainedA
 import { captionFrames, captionRows, type CaptionRow } from './examples.ts';
 import { locateSpec, type LocatedSpec, type TrainedStage } from './locate.ts';
 import { oracleDiagnosis, type OracleResult } from './oracle.ts';
+import { qaReadingDiagnosis, type QaReadingResult } from './qa-reading.ts';
+import { stopWordSequences } from '../eval/evaluate-assembly.ts';
+import { DEFAULT_ANSWER_STOP } from '../eval/prompts.ts';
 import type { PromptEncoding } from '../stages/training/model-batches.ts';
 import { softPromptDiagnosis, type SoftPromptResult } from './soft-prompt.ts';
 
-export const MEASUREMENTS = ['oracle', 'soft', 'attention'] as const;
+export const MEASUREMENTS = ['oracle', 'soft', 'attention', 'qa'] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
 
 /** The stage kinds whose trained adapters (c) inspects. */
@@ -41,13 +45,14 @@ export interface PrefixDiagnosisOptions {
   backend?: string; // --backend; else the spec's key, else $VADAPTER_BACKEND, else auto
   set?: string; // caption-eval set under data.eval (default coco)
   limit?: number; // first N examples (default 32)
-  measure?: Measurement[]; // default all three
+  measure?: Measurement[]; // default all four
   llm?: string; // the frozen LLM's stage (default: the adapters' `llm`)
   adapters?: string[]; // the adapter stages (c) inspects (default: every align-adapter / align-resampler stage)
   tokens?: number; // soft-prompt vectors (default: the adapters' visual tokens)
   steps?: number; // soft-prompt Adam steps (default 100)
   lr?: number; // soft-prompt learning rate (default 0.03)
-  seed?: number; // soft-prompt initialisation (default 0)
+  seed?: number; // soft-prompt initialisation and the QA scenes (default 0)
+  scenes?: number; // (d) synthetic scenes whose questions are asked (default 40)
   maxTokens?: number; // generated tokens at most (default 24, as the evaluation)
   log?: (line: string) => void;
 }
@@ -65,6 +70,7 @@ export interface PrefixDiagnosis {
   oracle?: OracleResult;
   soft?: SoftPromptResult;
   attention?: AdapterDiagnosis;
+  qa?: QaReadingResult;
   readings: Partial<Record<Measurement, string>>;
 }
 
@@ -75,7 +81,7 @@ interface AlignmentConfig {
   decoderMask?: DecoderMask;
 }
 
-const DEFAULTS = { limit: 32, steps: 100, lr: 0.03, seed: 0, maxTokens: 24 };
+const DEFAULTS = { limit: 32, steps: 100, lr: 0.03, seed: 0, maxTokens: 24, scenes: 40, answerTokens: 8 };
 
 function adapterStages(spec: LocatedSpec, named?: string[]): string[] {
   const all = spec.stages.filter((s) => ADAPTER_KINDS.includes(s.kind)).map((s) => s.name);
@@ -177,6 +183,12 @@ export async function diagnosePrefix(o: PrefixDiagnosisOptions): Promise<PrefixD
       log(`(c) attention and scale: ${inspected.map((s) => s.name).join(', ') || 'no adapters'}`);
       out.attention = await inspectAdapters(inspected, dir, framesPerExample(experiment), dec, encoding, rows);
       out.readings.attention = out.attention.reading;
+    }
+    if (measure.has('qa')) {
+      const scenes = o.scenes ?? DEFAULTS.scenes;
+      log(`(d) QA reading: the questions of ${scenes} sampled scenes`);
+      out.qa = await qaReadingDiagnosis(dec, tokenizer, { scenes, seed: o.seed ?? DEFAULTS.seed, maxTokens: DEFAULTS.answerTokens, stopSequences: stopWordSequences(tokenizer, DEFAULT_ANSWER_STOP) });
+      out.readings.qa = out.qa.reading;
     }
     return out;
   } finally {

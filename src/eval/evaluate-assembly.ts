@@ -80,7 +80,7 @@ interface Run {
  * follows a space (where answers meet it: "yes Question :"), which byte-level and SentencePiece
  * tokenizers encode differently. A word-level tokenizer gives one id for both.
  */
-function stopWordSequences(tokenizer: TextTokenizer, words: string[]): number[][] {
+export function stopWordSequences(tokenizer: TextTokenizer, words: string[]): number[][] {
   const sequences = new Map<string, number[]>();
   words.forEach((w, i) => {
     const alone = tokenizer.encode(w);
