@@ -187,7 +187,10 @@ export async function diagnosePrefix(o: PrefixDiagnosisOptions): Promise<PrefixD
     if (measure.has('qa')) {
       const scenes = o.scenes ?? DEFAULTS.scenes;
       log(`(d) QA reading: the questions of ${scenes} sampled scenes`);
-      out.qa = await qaReadingDiagnosis(dec, tokenizer, { scenes, seed: o.seed ?? DEFAULTS.seed, maxTokens: DEFAULTS.answerTokens, stopSequences: stopWordSequences(tokenizer, DEFAULT_ANSWER_STOP) });
+      out.qa = await qaReadingDiagnosis(dec, tokenizer, {
+        scenes, seed: o.seed ?? DEFAULTS.seed, maxTokens: DEFAULTS.answerTokens, stopSequences: stopWordSequences(tokenizer, DEFAULT_ANSWER_STOP),
+        onScene: (done, total) => { if (done % 10 === 0 || done === total) log(`  scenes ${done}/${total}`); },
+      });
       out.readings.qa = out.qa.reading;
     }
     return out;

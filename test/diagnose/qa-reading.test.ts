@@ -75,7 +75,7 @@ test('a tiny LM\'s answers are the greedy continuation of the VQA prompt with th
         ...tokenizer.encode(it.contexts[c]),
         ...tokenizer.encode(`. Question : ${question} ? Answer:`),
       ];
-      const next = tf.tidy(() => tf.argMax(lmLogits(dec.weights, lmForward(dec.weights, config, { ids: tf.tensor2d([ids], undefined, 'int32') }).hidden).squeeze([0]), -1));
+      const next = tf.tidy(() => tf.argMax(tf.squeeze(lmLogits(dec.weights, lmForward(dec.weights, config, { ids: tf.tensor2d([ids], undefined, 'int32') }).hidden), [0]), -1));
       const argmax = ((await next.array()) as number[]).at(-1)!;
       next.dispose();
       const want = argmax === tokenizer.eosId ? '' : tokenizer.decode([argmax]).trim();
