@@ -4,7 +4,6 @@
 // context. Printing only; src/diagnose/ measures.
 import type { CommandModule } from 'yargs';
 import type { PrefixDiagnosis } from '../diagnose/prefix.ts';
-import { QA_CONTEXTS } from '../diagnose/qa-reading.ts';
 import { resolveRoot } from '../track/root.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 import { NON_NEGATIVE_INTEGER, numberOptions, POSITIVE_INTEGER, POSITIVE_NUMBER } from './options.ts';
@@ -78,7 +77,7 @@ function printDiagnosis(d: PrefixDiagnosis): void {
     const types = Object.keys(q.contexts.none.perQuestionType);
     printLine();
     printLine(`(d) QA reading: ${q.questions} questions about ${q.scenes} sampled scenes (seed ${q.seed}) in the VQA prompt, the LLM's embeddings of a text where the visual tokens go; VQA accuracy (%)`);
-    printLine(formatTable(['context', 'accuracy', ...types], QA_CONTEXTS.map((c) => [c, f(q.contexts[c].accuracy, 1), ...types.map((t) => f(q.contexts[c].perQuestionType[t], 1))])));
+    printLine(formatTable(['context', 'accuracy', ...types], Object.entries(q.contexts).map(([c, r]) => [c, f(r.accuracy, 1), ...types.map((t) => f(r.perQuestionType[t], 1))])));
     printLine(`reading: ${q.reading}`);
   }
 }
