@@ -1,9 +1,11 @@
 // The issue's fixed transformer training step (4 layers, batch 8, seq 64, width 256) on each
-// available backend, tfjs's own wasm kernels for comparison, wasm on 1 and 2 threads beside PyTorch
-// on 1 and 2, and a per-kernel profile of the wasm step.
+// available backend, tfjs's own wasm kernels for comparison, wasm on 1 and 2 threads (its products
+// on the native BLAS where it loads, and on XNNPACK) beside PyTorch on 1 and 2, and a per-kernel
+// profile of the wasm step.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../src/backend/index.ts';
+import { blasStatus, withoutBlas } from '../src/backend/wasm/blas.ts';
 import { withOriginalWasmKernel } from '../src/backend/wasm/register.ts';
 import { formatTable } from '../src/cli/output.ts';
 import { formatProfile, profileKernels } from './kernel-profile.ts';
@@ -35,30 +37,40 @@ async function tfjsRows(ctx: BenchContext): Promise<Row[]> {
       continue;
     }
     await initBackend(backend, 1);
-    const profile = backend === 'wasm' ? async (step: () => void) => ctx.log(formatProfile(await profileKernels(step))) : undefined;
-    if (profile) ctx.log('per-kernel profile of one wasm step (vadapter kernels):\n');
-    const threads = backend === 'wasm' ? 1 : undefined;
-    rows.push({ label: `tfjs ${backend}${threads ? ', 1 thread' : ''}`, run: await runSteps(plan(ctx, backend), profile), threads });
-    if (backend === 'wasm') {
-      if (!ctx.quick) {
-        const run = await withOriginalWasmKernel('BatchMatMul', () => runSteps({ warmup: 1, minSteps: 1, minSeconds: 0 }));
-        rows.push({ label: 'tfjs wasm, 1 thread, tfjs own BatchMatMul', run, threads: 1 });
-      }
-      for (const n of THREAD_COUNTS.filter((t) => t > 1)) rows.push(wasmInChild(ctx, n));
+    const profile = async (step: () => void) => ctx.log(formatProfile(await profileKernels(step)));
+    if (backend !== 'wasm') {
+      rows.push({ label: `tfjs ${backend}`, run: await runSteps(plan(ctx, backend)) });
+      continue;
+    }
+    const blas = blasStatus().active;
+    ctx.log(`native BLAS: ${blasStatus().detail}\n`);
+    ctx.log('per-kernel profile of one wasm step (vadapter kernels):\n');
+    const products = (onBlas: boolean) => `${onBlas ? 'OpenBLAS' : 'XNNPACK'} products`;
+    rows.push({ label: wasmLabel(1, products(blas)), run: await runSteps(plan(ctx, backend), profile), threads: 1 });
+    if (blas) rows.push({ label: wasmLabel(1, products(false)), run: await withoutBlas(() => runSteps(plan(ctx, backend))), threads: 1 });
+    if (!ctx.quick) {
+      const run = await withOriginalWasmKernel('BatchMatMul', () => runSteps({ warmup: 1, minSteps: 1, minSeconds: 0 }));
+      rows.push({ label: wasmLabel(1, "tfjs's own BatchMatMul"), run, threads: 1 });
+    }
+    for (const n of THREAD_COUNTS.filter((t) => t > 1)) {
+      rows.push(wasmInChild(ctx, n, products(blas), blas ? {} : { VADAPTER_BLAS: 'off' }));
+      if (blas) rows.push(wasmInChild(ctx, n, products(false), { VADAPTER_BLAS: 'off' }));
     }
   }
   return rows;
 }
 
-function wasmInChild(ctx: BenchContext, threads: number): Row {
+const wasmLabel = (threads: number, products: string) => `tfjs wasm, ${threads} thread${threads > 1 ? 's' : ''}, ${products}`;
+
+function wasmInChild(ctx: BenchContext, threads: number, products: string, env: NodeJS.ProcessEnv): Row {
   const r = spawnSync(process.execPath, ['--import', 'tsx', STEP_PROCESS, JSON.stringify(plan(ctx, 'wasm'))], {
-    env: { ...process.env, VADAPTER_THREADS: String(threads) },
+    env: { ...process.env, ...env, VADAPTER_THREADS: String(threads) },
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`wasm on ${threads} threads failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
   const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as StepRun & { threads: number };
   if (run.threads !== threads) throw new Error(`wasm asked for ${threads} threads ran ${run.threads}`);
-  return { label: `tfjs wasm, ${threads} threads`, run, threads };
+  return { label: wasmLabel(threads, products), run, threads };
 }
 
 function torchRows(ctx: BenchContext): Row[] {
@@ -93,14 +105,15 @@ async function run(ctx: BenchContext): Promise<void> {
     torchMs(threads) ? `${(r.medianMs / torchMs(threads)!).toFixed(2)}x` : '-',
   ]);
   ctx.log(`\n${formatTable(['run', 'ms/step (median)', 'min', 'steps', 'first loss', 'vs torch (same threads)'], table)}`);
-  const two = rows.find((r) => r.label === 'tfjs wasm, 2 threads');
-  const ours = rows.find((r) => r.label === 'tfjs wasm, 1 thread');
-  if (ours && two) ctx.log(`\nwasm on 2 threads: ${(ours.run.medianMs / two.run.medianMs).toFixed(2)}x the speed of 1 thread (medians)`);
-  const theirs = rows.find((r) => r.label.startsWith('tfjs wasm, 1 thread, tfjs own'));
-  if (ours && theirs) {
-    const [median, best] = [theirs.run.medianMs / ours.run.medianMs, theirs.run.minMs / ours.run.minMs];
-    ctx.log(`\nwasm step with vadapter's BatchMatMul: ${median.toFixed(1)}x faster than with tfjs's own (medians), ${best.toFixed(1)}x (best steps)`);
-  }
+  const ms = (label: string) => rows.find((r) => r.label === label)?.run;
+  const speedup = (what: string, slow: string, fast: string) => {
+    const [s, f] = [ms(slow), ms(fast)];
+    if (s && f) ctx.log(`${what}: ${(s.medianMs / f.medianMs).toFixed(2)}x the speed (medians), ${(s.minMs / f.minMs).toFixed(2)}x (best steps)`);
+  };
+  ctx.log('');
+  for (const engine of ['OpenBLAS', 'XNNPACK']) speedup(`wasm with ${engine} products, 2 threads against 1`, wasmLabel(1, `${engine} products`), wasmLabel(2, `${engine} products`));
+  for (const threads of THREAD_COUNTS) speedup(`wasm on ${threads} thread${threads > 1 ? 's' : ''}, OpenBLAS products against XNNPACK's`, wasmLabel(threads, 'XNNPACK products'), wasmLabel(threads, 'OpenBLAS products'));
+  speedup("wasm, vadapter's BatchMatMul (XNNPACK) against tfjs's own", wasmLabel(1, "tfjs's own BatchMatMul"), wasmLabel(1, 'XNNPACK products'));
 }
 
 export const benchmark: Benchmark = {

@@ -1,8 +1,11 @@
 // vadapter's BatchMatMul for wasm against the cpu backend and against tfjs's own wasm kernel, over
-// transposes, batch layouts and sizes on both sides of the small-product cut-over.
+// transposes, batch layouts and sizes on both sides of the small-product cut-over, with its
+// products on XNNPACK and on the native BLAS (skipped where that is not built; CI builds it and
+// sets VADAPTER_BLAS=on, so there it runs).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { blasStatus, withoutBlas } from '../../src/backend/wasm/blas.ts';
 import { withOriginalWasmKernel } from '../../src/backend/wasm/register.ts';
 import { initBoth, randn, relativeError, runOn, TOLERANCE, wasmVsCpu } from './compare.ts';
 
@@ -31,18 +34,28 @@ const SIZES = [
   [64, 64, 64],
 ];
 
-for (const [label, aBatch, bBatch] of LAYOUTS) {
-  test(`matMul on wasm matches cpu: ${label}, all transposes, four sizes`, async () => {
-    for (const size of SIZES) {
-      for (const transposeA of [false, true]) {
-        for (const transposeB of [false, true]) {
-          const [sa, sb] = shapes(aBatch, bBatch, size, transposeA, transposeB);
-          const err = await wasmVsCpu(() => [tf.matMul(randn(sa, 1), randn(sb, 2), transposeA, transposeB)]);
-          assert.ok(err < TOLERANCE, `[${sa}] x [${sb}] transposeA=${transposeA} transposeB=${transposeB}: ${err}`);
+/** The two product engines: `run` runs a comparison with the products on that engine. */
+const ENGINES: { name: string; run: <T>(fn: () => Promise<T>) => Promise<T>; skip: () => string | false }[] = [
+  { name: 'XNNPACK', run: withoutBlas, skip: () => false },
+  { name: 'OpenBLAS', run: (fn) => fn(), skip: () => (blasStatus().active ? false : `native BLAS inactive: ${blasStatus().detail}`) },
+];
+
+for (const engine of ENGINES) {
+  for (const [label, aBatch, bBatch] of LAYOUTS) {
+    test(`matMul on wasm (${engine.name} products) matches cpu: ${label}, all transposes, four sizes`, async (t) => {
+      const skip = engine.skip();
+      if (skip) return t.skip(skip);
+      for (const size of SIZES) {
+        for (const transposeA of [false, true]) {
+          for (const transposeB of [false, true]) {
+            const [sa, sb] = shapes(aBatch, bBatch, size, transposeA, transposeB);
+            const err = await engine.run(() => wasmVsCpu(() => [tf.matMul(randn(sa, 1), randn(sb, 2), transposeA, transposeB)]));
+            assert.ok(err < TOLERANCE, `[${sa}] x [${sb}] transposeA=${transposeA} transposeB=${transposeB}: ${err}`);
+          }
         }
       }
-    }
-  });
+    });
+  }
 }
 
 test('matMul on wasm equals tfjs own wasm kernel within float32 rounding', async () => {

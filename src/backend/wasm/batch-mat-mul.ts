@@ -12,9 +12,13 @@
 // [k, n] it was first multiplied as (so a weight keeps its packing across calls, which decoding
 // needs); any other use packs from a fresh view id. The original kernel only ever gets products
 // that take its uncached path.
+//
+// With the native BLAS loaded (blas.ts), every product of those layouts goes to OpenBLAS instead,
+// transposes included (sgemm reads a transposed operand in place), on the operands' heap memory.
 import { backend_util, BatchMatMul, getKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelInputs } from './kernel-inputs.ts';
-import { nativeFunction, nativeId, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
+import { activeBlas, type NativeBlas } from './blas.ts';
+import { floatOffset, heapFloats, nativeFunction, nativeId, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
 
 /** Below this many multiply-adds per product the original loop is faster (crossover between 12^3 and 16^3 here). */
 export const SMALL_PRODUCT = 16 ** 3;
@@ -37,8 +41,12 @@ interface Plan {
   outShape: number[];
 }
 
-/** Sizes of a product we handle, or undefined for the batch layouts left to the original kernel. */
-function plan(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): Plan | undefined {
+/**
+ * Sizes of a product we handle, or undefined for what is left to the original kernel: batch
+ * layouts other than matching or broadcast-from-one batches, and (without the native BLAS, whose
+ * per-call cost is low) small products.
+ */
+function plan(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, native: boolean): Plan | undefined {
   const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
   const outOuter = backend_util.assertAndGetBroadcastShape(aOuter, bOuter);
@@ -50,7 +58,7 @@ function plan(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boo
   const originalCaches = batch === 1 && !transposeA && !transposeB; // see the note at the top
   const rows = bBatch === 1 ? batch * m : m; // rows of each XNNPACK product
   const small = (m * k * n < SMALL_PRODUCT || rows < MIN_ROWS) && k > 0; // k = 0: see emptySum
-  if (!simpleBatch || batch * m * n === 0 || (small && !originalCaches)) return undefined;
+  if (!simpleBatch || batch * m * n === 0 || (small && !originalCaches && !native)) return undefined;
   return { batch, aBatch, bBatch, m, k, n, outShape: [...outOuter, m, n] };
 }
 
@@ -114,6 +122,17 @@ function product(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo): T
   return out;
 }
 
+/** The product on OpenBLAS: a batch against one matrix as one tall product, else one product per element. */
+function blasProduct(blas: NativeBlas, backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+  const { m, k, n } = p;
+  const out = backend.makeOutput(p.outShape, 'float32');
+  const heap = heapFloats(backend); // after the output's allocation, which may grow the heap
+  const [aAt, bAt, outAt] = [a, b, out].map((t) => floatOffset(backend, t));
+  if (p.bBatch === 1 && p.aBatch === p.batch && !transposeA) blas.gemm(heap, 1, aAt, 0, bAt, 0, outAt, p.batch * m, n, k, false, transposeB);
+  else blas.gemm(heap, p.batch, aAt, p.aBatch === 1 ? 0 : m * k, bAt, p.bBatch === 1 ? 0 : k * n, outAt, m, n, k, transposeA, transposeB);
+  return out;
+}
+
 /** BatchMatMul for wasm, falling back on `original` (the backend's own kernel) where it is as fast. */
 export function batchMatMulConfig(original: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -121,9 +140,11 @@ export function batchMatMulConfig(original: KernelConfig): KernelConfig {
     const { a, b } = kernelInputs(BatchMatMul, args.inputs, 'a', 'b');
     const transposeA = args.attrs?.transposeA === true;
     const transposeB = args.attrs?.transposeB === true;
-    const p = a.dtype === 'float32' && b.dtype === 'float32' ? plan(a, b, transposeA, transposeB) : undefined;
+    const blas = activeBlas();
+    const p = a.dtype === 'float32' && b.dtype === 'float32' ? plan(a, b, transposeA, transposeB, blas !== undefined) : undefined;
     if (!p) return original.kernelFunc(args);
     if (p.k === 0) return emptySum(backend, p);
+    if (blas) return blasProduct(blas, backend, p, a, b, transposeA, transposeB);
     const aN = transposeA ? transposeInner(backend, a, p.aBatch) : a; // [aBatch, m, k]
     const bN = transposeB ? transposeInner(backend, b, p.bBatch) : b; // [bBatch, k, n]
     try {

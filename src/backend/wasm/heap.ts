@@ -32,6 +32,21 @@ function tensorData(backend: WasmBackend, t: TensorInfo): TensorData {
   return data;
 }
 
+const heapViews = new WeakMap<ArrayBufferLike, Float32Array>();
+
+/** The whole WebAssembly heap as floats (a new view after the heap grows). */
+export function heapFloats(backend: WasmBackend): Float32Array {
+  const buffer = backend.wasm.HEAPU8.buffer;
+  let view = heapViews.get(buffer);
+  if (!view) heapViews.set(buffer, (view = new Float32Array(buffer)));
+  return view;
+}
+
+/** Where float32 tensor `t` starts in `heapFloats`. */
+export function floatOffset(backend: WasmBackend, t: TensorInfo): number {
+  return tensorData(backend, t).memoryOffset / Float32Array.BYTES_PER_ELEMENT;
+}
+
 /** The id the C++ side knows `t` by. */
 export function nativeId(backend: WasmBackend, t: TensorInfo): number {
   return tensorData(backend, t).id;
