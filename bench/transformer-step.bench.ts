@@ -1,11 +1,11 @@
 // The issue's fixed transformer training step (4 layers, batch 8, seq 64, width 256) on each
-// available backend, tfjs's own wasm kernels for comparison, wasm on 1 and 2 threads (its products
-// on the native BLAS where it loads, and on XNNPACK) beside PyTorch on 1 and 2, and a per-kernel
-// profile of the wasm step.
+// available backend, tfjs's own wasm kernels for comparison, wasm on 1 and 2 threads (with the
+// native kernels where they load, and with the wasm backend's own) beside PyTorch on 1 and 2, and a
+// per-kernel profile of the wasm step.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../src/backend/index.ts';
-import { blasStatus, withoutBlas } from '../src/backend/wasm/blas.ts';
+import { nativeStatus, withoutNative } from '../src/backend/wasm/native.ts';
 import { withOriginalWasmKernel } from '../src/backend/wasm/register.ts';
 import { formatTable } from '../src/cli/output.ts';
 import { formatProfile, profileKernels } from './kernel-profile.ts';
@@ -42,27 +42,27 @@ async function tfjsRows(ctx: BenchContext): Promise<Row[]> {
       rows.push({ label: `tfjs ${backend}`, run: await runSteps(plan(ctx, backend)) });
       continue;
     }
-    const blas = blasStatus().active;
-    ctx.log(`native BLAS: ${blasStatus().detail}\n`);
+    const native = nativeStatus().active;
+    ctx.log(`native kernels: ${nativeStatus().detail}\n`);
     ctx.log('per-kernel profile of one wasm step (vadapter kernels):\n');
-    const products = (onBlas: boolean) => `${onBlas ? 'OpenBLAS' : 'XNNPACK'} products`;
-    rows.push({ label: wasmLabel(1, products(blas)), run: await runSteps(plan(ctx, backend), profile), threads: 1 });
-    if (blas) rows.push({ label: wasmLabel(1, products(false)), run: await withoutBlas(() => runSteps(plan(ctx, backend))), threads: 1 });
+    const kernels = (native: boolean) => (native ? 'native kernels' : 'wasm kernels');
+    rows.push({ label: wasmLabel(1, kernels(native)), run: await runSteps(plan(ctx, backend), profile), threads: 1 });
+    if (native) rows.push({ label: wasmLabel(1, kernels(false)), run: await withoutNative(() => runSteps(plan(ctx, backend))), threads: 1 });
     if (!ctx.quick) {
       const run = await withOriginalWasmKernel('BatchMatMul', () => runSteps({ warmup: 1, minSteps: 1, minSeconds: 0 }));
       rows.push({ label: wasmLabel(1, "tfjs's own BatchMatMul"), run, threads: 1 });
     }
     for (const n of THREAD_COUNTS.filter((t) => t > 1)) {
-      rows.push(wasmInChild(ctx, n, products(blas), blas ? {} : { VADAPTER_BLAS: 'off' }));
-      if (blas) rows.push(wasmInChild(ctx, n, products(false), { VADAPTER_BLAS: 'off' }));
+      rows.push(wasmInChild(ctx, n, kernels(native), native ? {} : { VADAPTER_NATIVE: 'off' }));
+      if (native) rows.push(wasmInChild(ctx, n, kernels(false), { VADAPTER_NATIVE: 'off' }));
     }
   }
   return rows;
 }
 
-const wasmLabel = (threads: number, products: string) => `tfjs wasm, ${threads} thread${threads > 1 ? 's' : ''}, ${products}`;
+const wasmLabel = (threads: number, kernels: string) => `tfjs wasm, ${threads} thread${threads > 1 ? 's' : ''}, ${kernels}`;
 
-function wasmInChild(ctx: BenchContext, threads: number, products: string, env: NodeJS.ProcessEnv): Row {
+function wasmInChild(ctx: BenchContext, threads: number, kernels: string, env: NodeJS.ProcessEnv): Row {
   const r = spawnSync(process.execPath, ['--import', 'tsx', STEP_PROCESS, JSON.stringify(plan(ctx, 'wasm'))], {
     env: { ...process.env, ...env, VADAPTER_THREADS: String(threads) },
     encoding: 'utf8',
@@ -70,7 +70,7 @@ function wasmInChild(ctx: BenchContext, threads: number, products: string, env: 
   if (r.status !== 0) throw new Error(`wasm on ${threads} threads failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
   const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as StepRun & { threads: number };
   if (run.threads !== threads) throw new Error(`wasm asked for ${threads} threads ran ${run.threads}`);
-  return { label: wasmLabel(threads, products), run, threads };
+  return { label: wasmLabel(threads, kernels), run, threads };
 }
 
 function torchRows(ctx: BenchContext): Row[] {
@@ -111,9 +111,9 @@ async function run(ctx: BenchContext): Promise<void> {
     if (s && f) ctx.log(`${what}: ${(s.medianMs / f.medianMs).toFixed(2)}x the speed (medians), ${(s.minMs / f.minMs).toFixed(2)}x (best steps)`);
   };
   ctx.log('');
-  for (const engine of ['OpenBLAS', 'XNNPACK']) speedup(`wasm with ${engine} products, 2 threads against 1`, wasmLabel(1, `${engine} products`), wasmLabel(2, `${engine} products`));
-  for (const threads of THREAD_COUNTS) speedup(`wasm on ${threads} thread${threads > 1 ? 's' : ''}, OpenBLAS products against XNNPACK's`, wasmLabel(threads, 'XNNPACK products'), wasmLabel(threads, 'OpenBLAS products'));
-  speedup("wasm, vadapter's BatchMatMul (XNNPACK) against tfjs's own", wasmLabel(1, "tfjs's own BatchMatMul"), wasmLabel(1, 'XNNPACK products'));
+  for (const kernels of ['native', 'wasm']) speedup(`wasm with ${kernels} kernels, 2 threads against 1`, wasmLabel(1, `${kernels} kernels`), wasmLabel(2, `${kernels} kernels`));
+  for (const threads of THREAD_COUNTS) speedup(`wasm on ${threads} thread${threads > 1 ? 's' : ''}, native kernels against wasm kernels`, wasmLabel(threads, 'wasm kernels'), wasmLabel(threads, 'native kernels'));
+  speedup("wasm, vadapter's BatchMatMul (XNNPACK) against tfjs's own", wasmLabel(1, "tfjs's own BatchMatMul"), wasmLabel(1, 'wasm kernels'));
 }
 
 export const benchmark: Benchmark = {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { userError } from '../util/errors.ts';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './names.ts';
 import { probeBackend, type BackendProbe } from './probe.ts';
-import { initBlas } from './wasm/blas.ts';
+import { initNative } from './wasm/native.ts';
 import { registerWasmKernels } from './wasm/register.ts';
 import { registerThreadedWasm, requestedThreads } from './wasm/threads.ts';
 import { registerGradients } from './gradients.ts';
@@ -28,7 +28,7 @@ export async function autoBackend(): Promise<BackendName> {
 /**
  * Make `request` the active tfjs backend and return its name; an unavailable explicit request is an
  * error. wasm runs on `threads` threads (default: $VADAPTER_THREADS, a Slurm job's CPUs, else 1),
- * its products on the native BLAS where $VADAPTER_BLAS allows and it loads (wasm/blas.ts).
+ * on the native kernels where $VADAPTER_NATIVE allows and they load (wasm/native.ts).
  */
 export async function initBackend(request: BackendRequest = 'auto', threads = requestedThreads()): Promise<BackendName> {
   tf.env().set('PROD', true); // no debug checks, no "install tfjs-node" banner
@@ -41,7 +41,7 @@ export async function initBackend(request: BackendRequest = 'auto', threads = re
   if (name === 'wasm') {
     if (threads > 1) await registerThreadedWasm(threads);
     registerWasmKernels();
-    initBlas();
+    initNative();
   }
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import type { BackendProbe } from '../backend/index.ts';
-import type { BlasStatus } from '../backend/wasm/blas.ts';
+import type { NativeStatus } from '../backend/wasm/native.ts';
 import { FFMPEG_HINT, findFfmpeg, type FfmpegBinary } from '../data/video/ffmpeg.ts';
 import { formatTable, printJson, printLine } from './output.ts';
 import { packageVersion } from './version.ts';
@@ -36,7 +36,7 @@ interface DoctorReport {
   backends: BackendProbe[];
   selected: string;
   threads?: number; // the wasm backend's thread pool
-  products?: BlasStatus; // where the wasm backend's matrix products run: the native BLAS, or why not
+  native?: NativeStatus; // whether the wasm backend runs the native kernels (products on OpenBLAS), or why not
   matmulGflops: number;
   packages: Record<string, string | null>;
   ffmpeg: FfmpegBinary | null; // what video imports decode with
@@ -61,7 +61,7 @@ async function collect(backend: string | undefined): Promise<DoctorReport> {
   const selected = await initBackend(resolveBackendRequest(backend));
   const matmulGflops = await measureMatmulGflops(512, 1);
   const threads = selected === 'wasm' ? await (await import('../backend/wasm/threads.ts')).wasmThreadsInUse() : undefined;
-  const products = selected === 'wasm' ? (await import('../backend/wasm/blas.ts')).blasStatus() : undefined;
+  const native = selected === 'wasm' ? (await import('../backend/wasm/native.ts')).nativeStatus() : undefined;
   return {
     vadapter: packageVersion(),
     node: process.version,
@@ -72,7 +72,7 @@ async function collect(backend: string | undefined): Promise<DoctorReport> {
     backends,
     selected,
     threads,
-    products,
+    native,
     matmulGflops: Math.round(matmulGflops * 100) / 100,
     packages: Object.fromEntries(REPORTED_PACKAGES.map((p) => [p, installedVersion(p)])),
     ffmpeg: findFfmpeg(),
@@ -85,7 +85,7 @@ function printHuman(r: DoctorReport): void {
   printLine(formatTable(['backend', 'available', 'detail'], r.backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
   printLine();
   printLine(`selected: ${r.selected}${r.threads ? ` (${r.threads} thread${r.threads > 1 ? 's' : ''}, $VADAPTER_THREADS)` : ''}   matmul 512x512 fp32: ${r.matmulGflops} GFLOP/s`);
-  if (r.products) printLine(`matrix products: ${r.products.active ? `native BLAS, ${r.products.detail}` : `XNNPACK (native BLAS: ${r.products.detail})`}`);
+  if (r.native) printLine(`native kernels: ${r.native.active ? `on, products on ${r.native.detail}` : `none, products on XNNPACK (${r.native.detail})`}`);
   printLine();
   printLine(formatTable(['package', 'version'], Object.entries(r.packages).map(([p, v]) => [p, v ?? 'not installed'])));
   printLine();

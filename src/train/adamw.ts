@@ -1,7 +1,9 @@
 // AdamW with decoupled weight decay (Loshchilov & Hutter), written out so that its state (first and
 // second moments, step count) can be checkpointed and restored exactly. The paper's settings are
-// the defaults: betas (0.9, 0.999), weight decay 1e-4.
+// the defaults: betas (0.9, 0.999), weight decay 1e-4. On the CPU backends each parameter's update
+// is one fused kernel (src/backend/fused-adamw.ts); elsewhere it is composed of tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedAdamW, hasFusedAdamW, type AdamWStep } from '../backend/fused-adamw.ts';
 import { z } from 'zod';
 
 export const adamwSchema = z
@@ -28,6 +30,16 @@ function zeroMoment(p: tf.Variable): tf.Variable {
   return tf.tidy(() => tf.variable(tf.zerosLike(p), false));
 }
 
+/** The update of src/backend/fused-adamw.ts composed of tfjs ops, for the backends without that kernel. */
+export function composedAdamW(p: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, s: AdamWStep): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const mNew = tf.add(tf.mul(m, s.beta1), tf.mul(g, 1 - s.beta1));
+  const vNew = tf.add(tf.mul(v, s.beta2), tf.mul(tf.square(g), 1 - s.beta2));
+  const denom = tf.add(tf.sqrt(tf.div(vNew, s.correction2)), s.epsilon);
+  let update = tf.div(tf.div(mNew, s.correction1), denom);
+  if (s.weightDecay > 0) update = tf.add(update, tf.mul(p, s.weightDecay));
+  return [tf.sub(p, tf.mul(update, s.lr)), mNew, vNew];
+}
+
 export class AdamW {
   readonly config: AdamWConfig;
   readonly state: AdamWState;
@@ -45,22 +57,18 @@ export class AdamW {
   apply(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): void {
     const { beta1, beta2, epsilon, weightDecay, decayMinRank } = this.config;
     const t = ++this.state.step;
-    const correction1 = 1 - beta1 ** t;
-    const correction2 = 1 - beta2 ** t;
+    const step = { lr, beta1, beta2, epsilon, correction1: 1 - beta1 ** t, correction2: 1 - beta2 ** t };
+    const update = hasFusedAdamW() ? fusedAdamW : composedAdamW;
     tf.tidy(() => {
       for (const [name, g] of grads) {
         const p = params.get(name);
         const m = this.state.m.get(name);
         const v = this.state.v.get(name);
         if (!p || !m || !v) throw new Error(`AdamW: no parameter or moments named ${name}`);
-        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        const [pNew, mNew, vNew] = update(p, m, v, g, { ...step, weightDecay: p.rank >= decayMinRank ? weightDecay : 0 });
+        p.assign(pNew);
         m.assign(mNew);
         v.assign(vNew);
-        const denom = tf.add(tf.sqrt(tf.div(vNew, correction2)), epsilon);
-        let update = tf.div(tf.div(mNew, correction1), denom);
-        if (weightDecay > 0 && p.rank >= decayMinRank) update = tf.add(update, tf.mul(p, weightDecay));
-        p.assign(tf.sub(p, tf.mul(update, lr)));
       }
     });
   }

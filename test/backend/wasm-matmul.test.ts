@@ -1,11 +1,11 @@
 // vadapter's BatchMatMul for wasm against the cpu backend and against tfjs's own wasm kernel, over
 // transposes, batch layouts and sizes on both sides of the small-product cut-over, with its
-// products on XNNPACK and on the native BLAS (skipped where that is not built; CI builds it and
-// sets VADAPTER_BLAS=on, so there it runs).
+// products on XNNPACK and on the native kernels' OpenBLAS (skipped where those are not built; CI
+// builds them and sets VADAPTER_NATIVE=on, so there it runs).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { blasStatus, withoutBlas } from '../../src/backend/wasm/blas.ts';
+import { nativeStatus, withoutNative } from '../../src/backend/wasm/native.ts';
 import { withOriginalWasmKernel } from '../../src/backend/wasm/register.ts';
 import { initBoth, randn, relativeError, runOn, TOLERANCE, wasmVsCpu } from './compare.ts';
 
@@ -36,8 +36,8 @@ const SIZES = [
 
 /** The two product engines: `run` runs a comparison with the products on that engine. */
 const ENGINES: { name: string; run: <T>(fn: () => Promise<T>) => Promise<T>; skip: () => string | false }[] = [
-  { name: 'XNNPACK', run: withoutBlas, skip: () => false },
-  { name: 'OpenBLAS', run: (fn) => fn(), skip: () => (blasStatus().active ? false : `native BLAS inactive: ${blasStatus().detail}`) },
+  { name: 'XNNPACK', run: withoutNative, skip: () => false },
+  { name: 'OpenBLAS', run: (fn) => fn(), skip: () => (nativeStatus().active ? false : `native kernels inactive: ${nativeStatus().detail}`) },
 ];
 
 for (const engine of ENGINES) {

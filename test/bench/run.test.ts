@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBenchmarks, selectBenchmarks, type Benchmark } from '../../bench/registry.ts';
-import { BLAS_ADDON } from '../../src/backend/wasm/blas.ts';
+import { NATIVE_ADDON } from '../../src/backend/wasm/native.ts';
 import { UserError } from '../../src/util/errors.ts';
 
 const RUN = new URL('../../bench/run.ts', import.meta.url).pathname;
@@ -45,16 +45,16 @@ test('npm run bench with an unknown name exits 2 and lists the benchmarks', () =
 test('a quick transformer step on wasm, on 1 thread and on 2, reports step times and the same loss of an untrained model', () => {
   const r = bench(['transformer-step', '--quick', '--backends=wasm']);
   assert.equal(r.status, 0, r.stderr);
-  const rows = [...r.stdout.matchAll(/^tfjs wasm, (\d) threads?, (\w+) products\s+(\d+)\s+\d+\s+(\d+)\s+([\d.]+)/gm)];
-  const engines = existsSync(BLAS_ADDON) && process.env.VADAPTER_BLAS !== 'off' ? ['OpenBLAS', 'XNNPACK'] : ['XNNPACK'];
+  const rows = [...r.stdout.matchAll(/^tfjs wasm, (\d) threads?, (\w+) kernels\s+(\d+)\s+\d+\s+(\d+)\s+([\d.]+)/gm)];
+  const engines = existsSync(NATIVE_ADDON) && process.env.VADAPTER_NATIVE !== 'off' ? ['native', 'wasm'] : ['wasm'];
   assert.deepEqual(rows.map((m) => `${m[1]} ${m[2]}`).sort(), engines.flatMap((e) => [`1 ${e}`, `2 ${e}`]).sort(), r.stdout);
   for (const [row, , , ms, steps, firstLoss] of rows) {
     assert.ok(Number(ms) > 0 && Number(steps) === 1, row);
     assert.ok(Math.abs(Number(firstLoss) - Math.log(1024)) < 0.1, `first loss ${firstLoss} should be near ln(vocab) = 6.93`);
     assert.equal(firstLoss, rows[0][5], 'every engine and thread count starts from the same loss');
   }
-  assert.match(r.stdout, /wasm with XNNPACK products, 2 threads against 1: [\d.]+x the speed/);
-  if (engines.length === 2) assert.match(r.stdout, /wasm on 1 thread, OpenBLAS products against XNNPACK's: [\d.]+x the speed/);
+  assert.match(r.stdout, /wasm with wasm kernels, 2 threads against 1: [\d.]+x the speed/);
+  if (engines.length === 2) assert.match(r.stdout, /wasm on 1 thread, native kernels against wasm kernels: [\d.]+x the speed/);
   assert.match(r.stdout, /BatchMatMul\s+\d+\s+[\d.]+\s+[\d.]+%/); // the per-kernel profile
   assert.match(r.stdout, /torch [\d.a-z+]+, 1 thread \(|torch: not available/);
 });

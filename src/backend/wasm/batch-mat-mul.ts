@@ -13,12 +13,12 @@
 // needs); any other use packs from a fresh view id. The original kernel only ever gets products
 // that take its uncached path.
 //
-// With the native BLAS loaded (blas.ts), every product of those layouts goes to OpenBLAS instead,
+// With the native kernels loaded (native.ts), every product of those layouts goes to OpenBLAS instead,
 // transposes included (sgemm reads a transposed operand in place), on the operands' heap memory.
 import { backend_util, BatchMatMul, getKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelInputs } from './kernel-inputs.ts';
-import { activeBlas, type NativeBlas } from './blas.ts';
 import { floatOffset, heapFloats, nativeFunction, nativeId, releaseView, shapeBytes, viewOf, type WasmBackend } from './heap.ts';
+import { activeNative, type NativeKernels } from './native.ts';
 
 /** Below this many multiply-adds per product the original loop is faster (crossover between 12^3 and 16^3 here). */
 export const SMALL_PRODUCT = 16 ** 3;
@@ -43,7 +43,7 @@ interface Plan {
 
 /**
  * Sizes of a product we handle, or undefined for what is left to the original kernel: batch
- * layouts other than matching or broadcast-from-one batches, and (without the native BLAS, whose
+ * layouts other than matching or broadcast-from-one batches, and (without the native kernels, whose
  * per-call cost is low) small products.
  */
 function plan(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, native: boolean): Plan | undefined {
@@ -123,7 +123,7 @@ function product(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo): T
 }
 
 /** The product on OpenBLAS: a batch against one matrix as one tall product, else one product per element. */
-function blasProduct(blas: NativeBlas, backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+function blasProduct(blas: NativeKernels, backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const { m, k, n } = p;
   const out = backend.makeOutput(p.outShape, 'float32');
   const heap = heapFloats(backend); // after the output's allocation, which may grow the heap
@@ -140,7 +140,7 @@ export function batchMatMulConfig(original: KernelConfig): KernelConfig {
     const { a, b } = kernelInputs(BatchMatMul, args.inputs, 'a', 'b');
     const transposeA = args.attrs?.transposeA === true;
     const transposeB = args.attrs?.transposeB === true;
-    const blas = activeBlas();
+    const blas = activeNative();
     const p = a.dtype === 'float32' && b.dtype === 'float32' ? plan(a, b, transposeA, transposeB, blas !== undefined) : undefined;
     if (!p) return original.kernelFunc(args);
     if (p.k === 0) return emptySum(backend, p);
