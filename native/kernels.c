@@ -1,6 +1,6 @@
 // vadapter's optional native kernels for the wasm backend, on float32 tensors that live on the
 // WebAssembly heap, reached through a Float32Array over that heap, so no operand is copied in or
-// out: the matrix product (OpenBLAS's sgemm) and one parameter's AdamW update.
+// out: the matrix product (OpenBLAS's sgemm), one parameter's AdamW update, GELU and its gradient.
 // src/backend/wasm/native.ts loads it; scripts/build-native.mjs builds it.
 //
 //   gemm(heap, batch, aOffset, aStride, bOffset, bStride, cOffset, m, n, k, transposeA, transposeB)
@@ -11,6 +11,7 @@
 //   adamw(heap, size, p, m, v, g, pOut, mOut, vOut, lr, beta1, beta2, epsilon, weightDecay, correction1, correction2)
 //     one AdamW step of `size` elements, the operands' offsets in elements (src/backend/fused-adamw.ts
 //     gives the formula); the outputs must not overlap the inputs.
+//   gelu(heap, size, x, y) and geluGrad(heap, size, x, dy, dx): GELU's tanh form and its gradient.
 //   setThreads(n): OpenBLAS's thread count.
 //   config(): OpenBLAS's build and the kernel it picked for this CPU, e.g. "OpenBLAS 0.3.21 ... (Zen)".
 #include <node_api.h>
@@ -105,44 +106,76 @@ static void adamwUpdate(int64_t size, const float *restrict p, const float *rest
   }
 }
 
-static napi_value adamw(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
-  napi_value argv[16];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 16) {
-    napi_throw_type_error(env, NULL, "adamw: expected 16 arguments");
-    return NULL;
+// An elementwise kernel's arguments: (heap, size, `operands` offsets (inputs, then `outputs` outputs),
+// `scalars` numbers). Fills `at` with pointers into the heap and `values` with the numbers; returns
+// the size, or 0 with an error thrown (an operand outside the heap, an output overlapping another).
+static int64_t elementwiseArgs(napi_env env, napi_callback_info info, const char *name, int operands, int outputs, int scalars,
+                               float **at, double *values) {
+  char message[128];
+  size_t expected = 2 + operands + scalars, argc = 24;
+  napi_value argv[24];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != expected) {
+    snprintf(message, sizeof message, "%s: expected %zu arguments", name, expected);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
   }
   float *heap = floatHeap(env, argv[0]);
-  if (!heap) return NULL;
-  int64_t length = heapLength(env, argv[0]);
-  int64_t at[8];
-  for (int i = 0; i < 8; i++) CHECK(napi_get_value_int64(env, argv[i + 1], &at[i]));
-  double settings[7];
-  for (int i = 0; i < 7; i++) CHECK(napi_get_value_double(env, argv[i + 9], &settings[i]));
-  int64_t size = at[0];
-  if (size < 1) {
-    napi_throw_range_error(env, NULL, "adamw: size must be positive");
-    return NULL;
-  }
-  for (int i = 1; i < 8; i++) {
-    if (!fits(at[i], 0, 1, size, length)) {
-      napi_throw_range_error(env, NULL, "adamw: an operand lies outside the heap");
-      return NULL;
+  if (!heap) return 0;
+  int64_t length = heapLength(env, argv[0]), size, offsets[16];
+  int ok = napi_get_value_int64(env, argv[1], &size) == napi_ok;
+  for (int i = 0; i < operands; i++) ok = ok && napi_get_value_int64(env, argv[2 + i], &offsets[i]) == napi_ok;
+  for (int i = 0; i < scalars; i++) ok = ok && napi_get_value_double(env, argv[2 + operands + i], &values[i]) == napi_ok;
+  const char *problem = !ok ? "offsets and sizes must be numbers" : size < 1 ? "size must be positive" : NULL;
+  for (int i = 0; i < operands && !problem; i++) {
+    if (!fits(offsets[i], 0, 1, size, length)) problem = "an operand lies outside the heap";
+    for (int j = 0; j < operands && !problem; j++) {
+      int output = i >= operands - outputs;
+      if (output && j != i && offsets[i] < offsets[j] + size && offsets[j] < offsets[i] + size) problem = "an output overlaps another operand";
     }
   }
-  for (int i = 5; i < 8; i++) {
-    for (int j = 1; j < 8; j++) {
-      if (j != i && at[i] < at[j] + size && at[j] < at[i] + size) {
-        napi_throw_range_error(env, NULL, "adamw: an output overlaps another operand");
-        return NULL;
-      }
-    }
+  if (problem) {
+    snprintf(message, sizeof message, "%s: %s", name, problem);
+    napi_throw_range_error(env, NULL, message);
+    return 0;
   }
-  const double lr = settings[0], beta1 = settings[1], beta2 = settings[2];
-  const float s[9] = {(float)lr, (float)beta1, (float)(1.0 - beta1), (float)beta2, (float)(1.0 - beta2),
-                      (float)settings[3], (float)settings[4], (float)settings[5], (float)settings[6]};
-  adamwUpdate(size, heap + at[1], heap + at[2], heap + at[3], heap + at[4], heap + at[5], heap + at[6], heap + at[7], s);
+  for (int i = 0; i < operands; i++) at[i] = heap + offsets[i];
+  return size;
+}
+
+static napi_value adamw(napi_env env, napi_callback_info info) {
+  float *at[7];
+  double v[7]; // lr, beta1, beta2, epsilon, weight decay, correction1, correction2
+  int64_t size = elementwiseArgs(env, info, "adamw", 7, 3, 7, at, v);
+  if (size == 0) return NULL;
+  const float s[9] = {(float)v[0], (float)v[1], (float)(1.0 - v[1]), (float)v[2], (float)(1.0 - v[2]), (float)v[3], (float)v[4], (float)v[5], (float)v[6]};
+  adamwUpdate(size, at[0], at[1], at[2], at[3], at[4], at[5], at[6], s);
+  return NULL;
+}
+
+// GELU's tanh form: y = x/2 (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), and its derivative
+// dy/dx = (1 + t)/2 + x/2 (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2), t = tanh(u); float32 throughout.
+static const float GELU_K = 0.7978845608028654f, GELU_C = 0.044715f;
+
+static napi_value gelu(napi_env env, napi_callback_info info) {
+  float *at[2];
+  int64_t size = elementwiseArgs(env, info, "gelu", 2, 1, 0, at, NULL);
+  if (size == 0) return NULL;
+  const float *restrict x = at[0];
+  float *restrict y = at[1];
+  for (int64_t i = 0; i < size; i++) y[i] = 0.5f * x[i] * (1.0f + tanhf(GELU_K * (x[i] + GELU_C * x[i] * x[i] * x[i])));
+  return NULL;
+}
+
+static napi_value geluGrad(napi_env env, napi_callback_info info) {
+  float *at[3];
+  int64_t size = elementwiseArgs(env, info, "geluGrad", 3, 1, 0, at, NULL);
+  if (size == 0) return NULL;
+  const float *restrict x = at[0], *restrict dy = at[1];
+  float *restrict dx = at[2];
+  for (int64_t i = 0; i < size; i++) {
+    const float xi = x[i], t = tanhf(GELU_K * (xi + GELU_C * xi * xi * xi));
+    dx[i] = dy[i] * (0.5f * (1.0f + t) + 0.5f * xi * (1.0f - t * t) * GELU_K * (1.0f + 3.0f * GELU_C * xi * xi));
+  }
   return NULL;
 }
 
@@ -168,7 +201,7 @@ static napi_value config(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  const struct { const char *name; napi_callback fn; } exported[] = {{"gemm", gemm}, {"adamw", adamw}, {"setThreads", setThreads}, {"config", config}};
+  const struct { const char *name; napi_callback fn; } exported[] = {{"gemm", gemm}, {"adamw", adamw}, {"gelu", gelu}, {"geluGrad", geluGrad}, {"setThreads", setThreads}, {"config", config}};
   for (size_t i = 0; i < sizeof exported / sizeof exported[0]; i++) {
     napi_value fn;
     if (napi_create_function(env, exported[i].name, NAPI_AUTO_LENGTH, exported[i].fn, NULL, &fn) != napi_ok ||

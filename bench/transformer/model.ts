@@ -1,5 +1,7 @@
-// The benchmark transformer in tfjs (see config.ts): parameters and the loss of one batch.
+// The benchmark transformer in tfjs (see config.ts): parameters and the loss of one batch; its
+// GELU (tanh form) is the models' own.
 import * as tf from '@tensorflow/tfjs-core';
+import { gelu } from '../../src/models/layers.ts'; // vadapter's (fused where the backend has it)
 import { TRANSFORMER_STEP as C } from './config.ts';
 
 export type Params = Map<string, tf.Variable>;
@@ -40,11 +42,6 @@ export function makeBatch(): { inputs: tf.Tensor1D; targets: tf.Tensor1D } {
 function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
-}
-
-function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
 
 function dense(x: tf.Tensor, p: Params, name: string): tf.Tensor {

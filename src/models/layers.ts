@@ -1,6 +1,7 @@
 // The small building blocks every component uses: dense layers, LayerNorm / RMSNorm, activations,
 // and their initialisers. A dense weight is stored [in, out] (x @ W), its bias [out].
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedGelu, hasFusedGelu } from '../backend/fused-gelu.ts';
 import type { ParamFactory, Weights } from './params.ts';
 
 export type NormKind = 'layer' | 'rms';
@@ -41,8 +42,9 @@ export function norm(w: Weights, name: string, x: tf.Tensor, kind: NormKind = 'l
   return tf.add(tf.mul(normed, w.get(`${name}.scale`)), w.get(`${name}.bias`));
 }
 
-/** GELU, tanh approximation. */
+/** GELU, tanh approximation (one fused kernel each way where the backend has it). */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (hasFusedGelu()) return fusedGelu(x);
   const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(x, tf.mul(x, x)))));
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
 }

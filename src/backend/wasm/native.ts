@@ -1,7 +1,7 @@
 // The optional native kernels for the wasm backend: native/kernels.c, built into
 // build/native/kernels.node by scripts/build-native.mjs (on `npm ci` when a C compiler and OpenBLAS
 // are there). They run on the tensors' memory on the WebAssembly heap: the matrix products on
-// OpenBLAS's sgemm (batch-mat-mul.ts) and each parameter's AdamW update (adamw.ts).
+// OpenBLAS's sgemm (batch-mat-mul.ts), each parameter's AdamW update (adamw.ts), GELU (gelu.ts).
 // $VADAPTER_NATIVE: `auto` (default) uses them when they load, `off` never, `on` requires them.
 // docs/backends.md has the measurements.
 import { existsSync } from 'node:fs';
@@ -17,6 +17,8 @@ export type NativeRequest = (typeof REQUESTS)[number];
 export interface NativeKernels {
   gemm(heap: Float32Array, batch: number, aOffset: number, aStride: number, bOffset: number, bStride: number, cOffset: number, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): void;
   adamw(heap: Float32Array, size: number, p: number, m: number, v: number, g: number, pOut: number, mOut: number, vOut: number, lr: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, correction1: number, correction2: number): void;
+  gelu(heap: Float32Array, size: number, x: number, y: number): void;
+  geluGrad(heap: Float32Array, size: number, x: number, dy: number, dx: number): void;
   setThreads(threads: number): void;
   config(): string;
 }

@@ -2,6 +2,7 @@
 // docs/backends.md says why each is here.
 import { BatchMatMul, Conv2DBackpropFilter, Einsum, GatherV2, getKernel, Identity, Pow, Sum, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { fusedAdamWConfig } from './adamw.ts';
+import { fusedGeluConfig, fusedGeluGradConfig } from './gelu.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { cpuFallbackConfig } from './cpu-fallback.ts';
 import { gatherV2Config } from './gather-v2.ts';
@@ -19,8 +20,8 @@ const OVERRIDES: Record<string, (original: KernelConfig) => KernelConfig> = {
   [Sum]: sumConfig,
 };
 
-/** Kernels the wasm backend lacks (and vadapter's fused AdamW update). */
-const ADDED: KernelConfig[] = [fusedAdamWConfig, unsortedSegmentSumConfig, cpuFallbackConfig(Conv2DBackpropFilter), cpuFallbackConfig(Einsum)];
+/** Kernels the wasm backend lacks (and vadapter's fused AdamW update and GELU). */
+const ADDED: KernelConfig[] = [fusedAdamWConfig, fusedGeluConfig, fusedGeluGradConfig, unsortedSegmentSumConfig, cpuFallbackConfig(Conv2DBackpropFilter), cpuFallbackConfig(Einsum)];
 
 const originals = new Map<string, KernelConfig>();
 
