@@ -1,6 +1,7 @@
 // vadapter's optional native kernels for the wasm backend, on float32 tensors that live on the
 // WebAssembly heap, reached through a Float32Array over that heap, so no operand is copied in or
-// out: the matrix product (OpenBLAS's sgemm), one parameter's AdamW update, GELU and its gradient.
+// out: the matrix product (OpenBLAS's sgemm), one parameter's AdamW update, and GELU and layer norm
+// with their gradients.
 // src/backend/wasm/native.ts loads it; scripts/build-native.mjs builds it.
 //
 //   gemm(heap, batch, aOffset, aStride, bOffset, bStride, cOffset, m, n, k, transposeA, transposeB)
@@ -12,6 +13,9 @@
 //     one AdamW step of `size` elements, the operands' offsets in elements (src/backend/fused-adamw.ts
 //     gives the formula); the outputs must not overlap the inputs.
 //   gelu(heap, size, x, y) and geluGrad(heap, size, x, dy, dx): GELU's tanh form and its gradient.
+//   layerNorm(heap, rows, width, x, gain, bias, y, mean, rstd, eps) and
+//   layerNormGrad(heap, rows, width, x, gain, mean, rstd, dy, dx, dgain, dbias): layer norm over the
+//   last axis and its gradient.
 //   setThreads(n): OpenBLAS's thread count.
 //   config(): OpenBLAS's build and the kernel it picked for this CPU, e.g. "OpenBLAS 0.3.21 ... (Zen)".
 #include <node_api.h>
@@ -106,40 +110,62 @@ static void adamwUpdate(int64_t size, const float *restrict p, const float *rest
   }
 }
 
-// An elementwise kernel's arguments: (heap, size, `operands` offsets (inputs, then `outputs` outputs),
-// `scalars` numbers). Fills `at` with pointers into the heap and `values` with the numbers; returns
-// the size, or 0 with an error thrown (an operand outside the heap, an output overlapping another).
-static int64_t elementwiseArgs(napi_env env, napi_callback_info info, const char *name, int operands, int outputs, int scalars,
-                               float **at, double *values) {
+// A kernel's arguments after the heap: `ints` integers (sizes, then operand offsets), then `doubles`
+// numbers. Returns the heap's floats (its length in *length), or NULL with an error thrown.
+static float *kernelArgs(napi_env env, napi_callback_info info, const char *name, int ints, int doubles, int64_t *intValues,
+                         double *doubleValues, int64_t *length) {
   char message[128];
-  size_t expected = 2 + operands + scalars, argc = 24;
+  size_t expected = 1 + ints + doubles, argc = 24;
   napi_value argv[24];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != expected) {
     snprintf(message, sizeof message, "%s: expected %zu arguments", name, expected);
     napi_throw_type_error(env, NULL, message);
-    return 0;
+    return NULL;
   }
   float *heap = floatHeap(env, argv[0]);
-  if (!heap) return 0;
-  int64_t length = heapLength(env, argv[0]), size, offsets[16];
-  int ok = napi_get_value_int64(env, argv[1], &size) == napi_ok;
-  for (int i = 0; i < operands; i++) ok = ok && napi_get_value_int64(env, argv[2 + i], &offsets[i]) == napi_ok;
-  for (int i = 0; i < scalars; i++) ok = ok && napi_get_value_double(env, argv[2 + operands + i], &values[i]) == napi_ok;
-  const char *problem = !ok ? "offsets and sizes must be numbers" : size < 1 ? "size must be positive" : NULL;
-  for (int i = 0; i < operands && !problem; i++) {
-    if (!fits(offsets[i], 0, 1, size, length)) problem = "an operand lies outside the heap";
-    for (int j = 0; j < operands && !problem; j++) {
-      int output = i >= operands - outputs;
-      if (output && j != i && offsets[i] < offsets[j] + size && offsets[j] < offsets[i] + size) problem = "an output overlaps another operand";
+  if (!heap) return NULL;
+  int ok = 1;
+  for (int i = 0; i < ints; i++) ok = ok && napi_get_value_int64(env, argv[1 + i], &intValues[i]) == napi_ok;
+  for (int i = 0; i < doubles; i++) ok = ok && napi_get_value_double(env, argv[1 + ints + i], &doubleValues[i]) == napi_ok;
+  if (!ok) {
+    snprintf(message, sizeof message, "%s: sizes, offsets and settings must be numbers", name);
+    napi_throw_type_error(env, NULL, message);
+    return NULL;
+  }
+  *length = heapLength(env, argv[0]);
+  return heap;
+}
+
+// Whether `n` operands (offsets and sizes; the last `outputs` are outputs) lie in the heap with no
+// output overlapping another operand; else false with a RangeError thrown.
+static int operandsFit(napi_env env, const char *name, int64_t length, const int64_t *offsets, const int64_t *sizes, int n, int outputs) {
+  const char *problem = NULL;
+  for (int i = 0; i < n && !problem; i++) {
+    if (sizes[i] < 1) problem = "sizes must be positive";
+    else if (!fits(offsets[i], 0, 1, sizes[i], length)) problem = "an operand lies outside the heap";
+    for (int j = 0; j < n && !problem; j++) {
+      if (i >= n - outputs && j != i && offsets[i] < offsets[j] + sizes[j] && offsets[j] < offsets[i] + sizes[i]) problem = "an output overlaps another operand";
     }
   }
-  if (problem) {
-    snprintf(message, sizeof message, "%s: %s", name, problem);
-    napi_throw_range_error(env, NULL, message);
-    return 0;
-  }
-  for (int i = 0; i < operands; i++) at[i] = heap + offsets[i];
-  return size;
+  if (!problem) return 1;
+  char message[128];
+  snprintf(message, sizeof message, "%s: %s", name, problem);
+  napi_throw_range_error(env, NULL, message);
+  return 0;
+}
+
+// An elementwise kernel's arguments: (heap, size, `operands` offsets, the last `outputs` outputs,
+// then `doubles` numbers). Fills `at` with pointers into the heap; returns the size, or 0 with an
+// error thrown.
+static int64_t elementwiseArgs(napi_env env, napi_callback_info info, const char *name, int operands, int outputs, int doubles,
+                               float **at, double *values) {
+  int64_t ints[16], sizes[16], length;
+  float *heap = kernelArgs(env, info, name, 1 + operands, doubles, ints, values, &length);
+  if (!heap) return 0;
+  for (int i = 0; i < operands; i++) sizes[i] = ints[0];
+  if (!operandsFit(env, name, length, ints + 1, sizes, operands, outputs)) return 0;
+  for (int i = 0; i < operands; i++) at[i] = heap + ints[1 + i];
+  return ints[0];
 }
 
 static napi_value adamw(napi_env env, napi_callback_info info) {
@@ -179,6 +205,62 @@ static napi_value geluGrad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// Layer norm over the last axis of x [rows, width]: y = (x - mean) rstd gain + bias with the
+// population variance, rstd = 1 / sqrt(variance + eps); row sums in double. Also writes each row's
+// mean and rstd, which the gradient takes.
+static napi_value layerNorm(napi_env env, napi_callback_info info) {
+  int64_t v[8], length; // rows, width, then offsets: x, gain, bias, y, mean, rstd
+  double eps;
+  float *heap = kernelArgs(env, info, "layerNorm", 8, 1, v, &eps, &length);
+  if (!heap) return NULL;
+  const int64_t rows = v[0], width = v[1], sizes[6] = {rows * width, width, width, rows * width, rows, rows};
+  if (!operandsFit(env, "layerNorm", length, v + 2, sizes, 6, 3)) return NULL;
+  const float *x = heap + v[2], *gain = heap + v[3], *bias = heap + v[4];
+  float *y = heap + v[5], *mean = heap + v[6], *rstd = heap + v[7];
+  for (int64_t r = 0; r < rows; r++) {
+    const float *xr = x + r * width;
+    double sum = 0, squares = 0;
+    for (int64_t j = 0; j < width; j++) sum += xr[j];
+    const float mu = (float)(sum / width);
+    for (int64_t j = 0; j < width; j++) squares += (double)(xr[j] - mu) * (xr[j] - mu);
+    const float rs = (float)(1.0 / sqrt(squares / width + eps));
+    mean[r] = mu;
+    rstd[r] = rs;
+    for (int64_t j = 0; j < width; j++) y[r * width + j] = (xr[j] - mu) * rs * gain[j] + bias[j];
+  }
+  return NULL;
+}
+
+// The gradient of layerNorm: with xhat = (x - mean) rstd and g = dy gain,
+//   dx = rstd (g - mean(g) - xhat mean(g xhat)),  dgain = sum over rows of dy xhat,  dbias = sum of dy.
+static napi_value layerNormGrad(napi_env env, napi_callback_info info) {
+  int64_t v[10], length; // rows, width, then offsets: x, gain, mean, rstd, dy, dx, dgain, dbias
+  float *heap = kernelArgs(env, info, "layerNormGrad", 10, 0, v, NULL, &length);
+  if (!heap) return NULL;
+  const int64_t rows = v[0], width = v[1], sizes[8] = {rows * width, width, rows, rows, rows * width, rows * width, width, width};
+  if (!operandsFit(env, "layerNormGrad", length, v + 2, sizes, 8, 3)) return NULL;
+  const float *x = heap + v[2], *gain = heap + v[3], *mean = heap + v[4], *rstd = heap + v[5], *dy = heap + v[6];
+  float *dx = heap + v[7], *dgain = heap + v[8], *dbias = heap + v[9];
+  for (int64_t j = 0; j < width; j++) dgain[j] = dbias[j] = 0;
+  for (int64_t r = 0; r < rows; r++) {
+    const float *xr = x + r * width, *dyr = dy + r * width, mu = mean[r], rs = rstd[r];
+    double sumG = 0, sumGX = 0;
+    for (int64_t j = 0; j < width; j++) {
+      const float xhat = (xr[j] - mu) * rs, g = dyr[j] * gain[j];
+      sumG += g;
+      sumGX += (double)g * xhat;
+      dgain[j] += dyr[j] * xhat;
+      dbias[j] += dyr[j];
+    }
+    const float meanG = (float)(sumG / width), meanGX = (float)(sumGX / width);
+    for (int64_t j = 0; j < width; j++) {
+      const float xhat = (xr[j] - mu) * rs;
+      dx[r * width + j] = rs * (dyr[j] * gain[j] - meanG - xhat * meanGX);
+    }
+  }
+  return NULL;
+}
+
 static napi_value setThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -201,7 +283,7 @@ static napi_value config(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  const struct { const char *name; napi_callback fn; } exported[] = {{"gemm", gemm}, {"adamw", adamw}, {"gelu", gelu}, {"geluGrad", geluGrad}, {"setThreads", setThreads}, {"config", config}};
+  const struct { const char *name; napi_callback fn; } exported[] = {{"gemm", gemm}, {"adamw", adamw}, {"gelu", gelu}, {"geluGrad", geluGrad}, {"layerNorm", layerNorm}, {"layerNormGrad", layerNormGrad}, {"setThreads", setThreads}, {"config", config}};
   for (size_t i = 0; i < sizeof exported / sizeof exported[0]; i++) {
     napi_value fn;
     if (napi_create_function(env, exported[i].name, NAPI_AUTO_LENGTH, exported[i].fn, NULL, &fn) != napi_ok ||

@@ -4,13 +4,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import { userError } from '../util/errors.ts';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './names.ts';
 import { probeBackend, type BackendProbe } from './probe.ts';
-import { initNative } from './wasm/native.ts';
+import { activeNative, initNative } from './wasm/native.ts';
 import { registerWasmKernels } from './wasm/register.ts';
 import { registerThreadedWasm, requestedThreads } from './wasm/threads.ts';
 import { registerGradients } from './gradients.ts';
 
 export { BACKEND_NAMES, resolveBackendRequest, parseBackendRequest, type BackendName, type BackendRequest } from './names.ts';
 export type { BackendProbe } from './probe.ts';
+
+/** What computes tensors in this process: the active backend, and `+native` for wasm on the native kernels (their rounding differs). */
+export function kernelSet(): string {
+  const backend = tf.getBackend();
+  return backend === 'wasm' && activeNative() ? 'wasm+native' : backend;
+}
 
 /** Probe every backend; the result lists them in `auto` order. */
 export async function probeAllBackends(): Promise<BackendProbe[]> {

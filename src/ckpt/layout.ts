@@ -40,6 +40,7 @@ export interface TrainState {
   position: LoopPosition;
   optimizerStep: number;
   data: unknown;
+  kernels?: string; // what computed the run (`kernelSet()`: "wasm+native", "wasm", ...); older checkpoints lack it
 }
 
 /** Metadata entries carrying component configs: `{ "vadapter.config": canonical JSON }`. */

@@ -2,6 +2,7 @@
 // and their initialisers. A dense weight is stored [in, out] (x @ W), its bias [out].
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedGelu, hasFusedGelu } from '../backend/fused-gelu.ts';
+import { fusedLayerNorm, hasFusedLayerNorm } from '../backend/fused-layer-norm.ts';
 import type { ParamFactory, Weights } from './params.ts';
 
 export type NormKind = 'layer' | 'rms';
@@ -31,12 +32,13 @@ export function initNorm(f: ParamFactory, name: string, width: number, kind: Nor
   if (kind === 'layer') f.zeros(`${name}.bias`, [width]);
 }
 
-/** Normalise over the last axis (`eps` inside the square root, default 1e-6). */
+/** Normalise over the last axis (`eps` inside the square root, default 1e-6); layer norm is one fused kernel each way where the backend has it. */
 export function norm(w: Weights, name: string, x: tf.Tensor, kind: NormKind = 'layer', eps = EPS): tf.Tensor {
   if (kind === 'rms') {
     const meanSquare = tf.mean(tf.square(x), -1, true);
     return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps))), w.get(`${name}.scale`));
   }
+  if (hasFusedLayerNorm()) return fusedLayerNorm(x, w.get(`${name}.scale`), w.get(`${name}.bias`), eps);
   const { mean, variance } = tf.moments(x, -1, true);
   const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
   return tf.add(tf.mul(normed, w.get(`${name}.scale`)), w.get(`${name}.bias`));

@@ -1,7 +1,8 @@
 // The optional native kernels for the wasm backend: native/kernels.c, built into
 // build/native/kernels.node by scripts/build-native.mjs (on `npm ci` when a C compiler and OpenBLAS
 // are there). They run on the tensors' memory on the WebAssembly heap: the matrix products on
-// OpenBLAS's sgemm (batch-mat-mul.ts), each parameter's AdamW update (adamw.ts), GELU (gelu.ts).
+// OpenBLAS's sgemm (batch-mat-mul.ts), each parameter's AdamW update (adamw.ts), GELU (gelu.ts) and
+// layer norm (layer-norm.ts).
 // $VADAPTER_NATIVE: `auto` (default) uses them when they load, `off` never, `on` requires them.
 // docs/backends.md has the measurements.
 import { existsSync } from 'node:fs';
@@ -19,6 +20,8 @@ export interface NativeKernels {
   adamw(heap: Float32Array, size: number, p: number, m: number, v: number, g: number, pOut: number, mOut: number, vOut: number, lr: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, correction1: number, correction2: number): void;
   gelu(heap: Float32Array, size: number, x: number, y: number): void;
   geluGrad(heap: Float32Array, size: number, x: number, dy: number, dx: number): void;
+  layerNorm(heap: Float32Array, rows: number, width: number, x: number, gain: number, bias: number, y: number, mean: number, rstd: number, eps: number): void;
+  layerNormGrad(heap: Float32Array, rows: number, width: number, x: number, gain: number, mean: number, rstd: number, dy: number, dx: number, dgain: number, dbias: number): void;
   setThreads(threads: number): void;
   config(): string;
 }

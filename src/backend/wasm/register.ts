@@ -3,6 +3,7 @@
 import { BatchMatMul, Conv2DBackpropFilter, Einsum, GatherV2, getKernel, Identity, Pow, Sum, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { fusedAdamWConfig } from './adamw.ts';
 import { fusedGeluConfig, fusedGeluGradConfig } from './gelu.ts';
+import { fusedLayerNormConfig, fusedLayerNormGradConfig } from './layer-norm.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { cpuFallbackConfig } from './cpu-fallback.ts';
 import { gatherV2Config } from './gather-v2.ts';
@@ -20,8 +21,8 @@ const OVERRIDES: Record<string, (original: KernelConfig) => KernelConfig> = {
   [Sum]: sumConfig,
 };
 
-/** Kernels the wasm backend lacks (and vadapter's fused AdamW update and GELU). */
-const ADDED: KernelConfig[] = [fusedAdamWConfig, fusedGeluConfig, fusedGeluGradConfig, unsortedSegmentSumConfig, cpuFallbackConfig(Conv2DBackpropFilter), cpuFallbackConfig(Einsum)];
+/** Kernels the wasm backend lacks (and vadapter's fused AdamW update, GELU and layer norm). */
+const ADDED: KernelConfig[] = [fusedAdamWConfig, fusedGeluConfig, fusedGeluGradConfig, fusedLayerNormConfig, fusedLayerNormGradConfig, unsortedSegmentSumConfig, cpuFallbackConfig(Conv2DBackpropFilter), cpuFallbackConfig(Einsum)];
 
 const originals = new Map<string, KernelConfig>();
 

@@ -10,7 +10,8 @@ import { restoreLoop, snapshotLoop, toHost, type HostTensor } from '../../train/
 import type { StageContext } from '../types.ts';
 import type { BatchSource } from './batch-sources.ts';
 import type { ComponentSource } from '../../ckpt/layout.ts';
-import { checkpointFiles, readTrainCheckpoint } from './train-checkpoint.ts';
+import { kernelSet } from '../../backend/index.ts';
+import { checkpointFiles, kernelsWarning, readTrainCheckpoint } from './train-checkpoint.ts';
 
 /** What the driver reads of an assembly (its loss comes through `job.loss`). */
 type AssemblyParts = Pick<Assembly, 'configs' | 'params' | 'components' | 'trainable'>;
@@ -51,6 +52,8 @@ export async function runTraining<B>(ctx: StageContext<unknown>, job: TrainingJo
     if (resumed) {
       restoreLoop(loop, resumed.snapshot);
       ctx.log(`resumed at step ${loop.position.step} from ${ctx.resume!.dir}`);
+      const warning = kernelsWarning(resumed.kernels, kernelSet());
+      if (warning) ctx.log(warning);
     }
     if (!resumed) for (const p of job.periodic) ctx.metrics.log(0, await p.run(0)); // curves start before any update
     const meta = { configs: job.assembly.configs, sources: job.sources };
@@ -59,7 +62,7 @@ export async function runTraining<B>(ctx: StageContext<unknown>, job: TrainingJo
       progress: (step, total, fields) => ctx.progress(step, total, fields),
       periodic: job.periodic,
       checkpoint: async (step) => {
-        ctx.checkpoint.save(step, checkpointFiles(await ownedParams(job.assembly), await snapshotLoop(loop), meta, batches.position()));
+        ctx.checkpoint.save(step, checkpointFiles(await ownedParams(job.assembly), await snapshotLoop(loop), meta, batches.position(), kernelSet()));
       },
       signal: ctx.signal,
     });

@@ -11,13 +11,19 @@ function records(tensors: Map<string, HostTensor>): Record<string, TensorRecord>
   return Object.fromEntries([...tensors].map(([name, t]) => [name, recordFromArray(t.shape, t.data)]));
 }
 
-/** The files of a checkpoint: `owned` parameters, the loop's moments and position, the data stream's position. */
-export function checkpointFiles(owned: Map<string, HostTensor>, snapshot: LoopSnapshot, meta: ModelMeta, data: unknown): Record<string, Uint8Array | string> {
+/** The files of a checkpoint: `owned` parameters, the loop's moments and position, the data stream's position, the kernels that computed them. */
+export function checkpointFiles(owned: Map<string, HostTensor>, snapshot: LoopSnapshot, meta: ModelMeta, data: unknown, kernels: string): Record<string, Uint8Array | string> {
   return {
     [MODEL_FILE]: encodeSafetensors(records(owned), modelMetadata(meta)),
     [OPTIMIZER_FILE]: encodeSafetensors(records(snapshot.moments)),
-    [STATE_FILE]: stateFileText({ position: snapshot.position, optimizerStep: snapshot.optimizerStep, data }),
+    [STATE_FILE]: stateFileText({ position: snapshot.position, optimizerStep: snapshot.optimizerStep, data, kernels }),
   };
+}
+
+/** The warning for resuming on other kernels than the checkpoint's (their float rounding differs), if they differ. */
+export function kernelsWarning(recorded: string | undefined, current: string): string | undefined {
+  if (recorded === undefined || recorded === current) return undefined;
+  return `warning: the checkpoint was computed with the ${recorded} kernels and this process runs ${current}: training continues, but does not end bit-identical to an uninterrupted run (docs/backends.md, "Native kernels")`;
 }
 
 function hostTensors(tensors: Record<string, TensorRecord>, file: string): Map<string, HostTensor> {
@@ -31,7 +37,7 @@ function hostTensors(tensors: Record<string, TensorRecord>, file: string): Map<s
 }
 
 /** Read a checkpoint directory back for resuming (the snapshot's params are every owned parameter). */
-export function readTrainCheckpoint(dir: string): { snapshot: LoopSnapshot; data: unknown } {
+export function readTrainCheckpoint(dir: string): { snapshot: LoopSnapshot; data: unknown; kernels?: string } {
   const modelPath = join(dir, MODEL_FILE);
   const optimizerPath = join(dir, OPTIMIZER_FILE);
   const state = readStateFile(join(dir, STATE_FILE));
@@ -41,5 +47,5 @@ export function readTrainCheckpoint(dir: string): { snapshot: LoopSnapshot; data
     optimizerStep: state.optimizerStep,
     position: state.position,
   };
-  return { snapshot, data: state.data };
+  return { snapshot, data: state.data, kernels: state.kernels };
 }
