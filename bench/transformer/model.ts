@@ -1,8 +1,10 @@
 // The benchmark transformer in tfjs (see config.ts): parameters and the loss of one batch; its
-// GELU (tanh form) is the models' own.
+// GELU (tanh form) and layer norm are the models' own.
 import * as tf from '@tensorflow/tfjs-core';
-import { gelu } from '../../src/models/layers.ts'; // vadapter's (fused where the backend has it)
+import { gelu, layerNorm as norm } from '../../src/models/layers.ts'; // vadapter's (fused where the backend has it)
 import { TRANSFORMER_STEP as C } from './config.ts';
+
+const layerNorm = (x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor) => norm(x, gain, bias, 1e-5); // torch's eps
 
 export type Params = Map<string, tf.Variable>;
 
@@ -37,11 +39,6 @@ export function makeBatch(): { inputs: tf.Tensor1D; targets: tf.Tensor1D } {
   const targets = tf.reshape(tf.slice(rows, [0, 1], [C.batch, C.seq]), [-1]) as tf.Tensor1D;
   tf.dispose([tokens, rows]);
   return { inputs, targets };
-}
-
-function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
 }
 
 function dense(x: tf.Tensor, p: Params, name: string): tf.Tensor {

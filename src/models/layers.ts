@@ -32,16 +32,21 @@ export function initNorm(f: ParamFactory, name: string, width: number, kind: Nor
   if (kind === 'layer') f.zeros(`${name}.bias`, [width]);
 }
 
-/** Normalise over the last axis (`eps` inside the square root, default 1e-6); layer norm is one fused kernel each way where the backend has it. */
+/** Normalise over the last axis (`eps` inside the square root, default 1e-6). */
 export function norm(w: Weights, name: string, x: tf.Tensor, kind: NormKind = 'layer', eps = EPS): tf.Tensor {
   if (kind === 'rms') {
     const meanSquare = tf.mean(tf.square(x), -1, true);
     return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps))), w.get(`${name}.scale`));
   }
-  if (hasFusedLayerNorm()) return fusedLayerNorm(x, w.get(`${name}.scale`), w.get(`${name}.bias`), eps);
+  return layerNorm(x, w.get(`${name}.scale`), w.get(`${name}.bias`), eps);
+}
+
+/** Layer norm over the last axis with the population variance (one fused kernel each way where the backend has it). */
+export function layerNorm(x: tf.Tensor, scale: tf.Tensor, bias: tf.Tensor, eps = EPS): tf.Tensor {
+  if (hasFusedLayerNorm()) return fusedLayerNorm(x, scale, bias, eps);
   const { mean, variance } = tf.moments(x, -1, true);
   const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
-  return tf.add(tf.mul(normed, w.get(`${name}.scale`)), w.get(`${name}.bias`));
+  return tf.add(tf.mul(normed, scale), bias);
 }
 
 /** GELU, tanh approximation (one fused kernel each way where the backend has it). */
