@@ -1,7 +1,8 @@
 // AdamW with decoupled weight decay (Loshchilov & Hutter), written out so that its state (first and
 // second moments, step count) can be checkpointed and restored exactly. The paper's settings are
-// the defaults: betas (0.9, 0.999), weight decay 1e-4. On the CPU backends each parameter's update
-// is one fused kernel (src/backend/fused-adamw.ts); elsewhere it is composed of tfjs ops.
+// the defaults: betas (0.9, 0.999), weight decay 1e-4. On wasm with the native kernels each
+// parameter's update is one fused kernel (src/backend/fused-adamw.ts); elsewhere it is composed of
+// tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdamW, hasFusedAdamW, type AdamWStep } from '../backend/fused-adamw.ts';
 import { z } from 'zod';

@@ -123,13 +123,13 @@ function product(backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo): T
 }
 
 /** The product on OpenBLAS: a batch against one matrix as one tall product, else one product per element. */
-function blasProduct(blas: NativeKernels, backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+function nativeProduct(native: NativeKernels, backend: WasmBackend, p: Plan, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const { m, k, n } = p;
   const out = backend.makeOutput(p.outShape, 'float32');
   const heap = heapFloats(backend); // after the output's allocation, which may grow the heap
   const [aAt, bAt, outAt] = [a, b, out].map((t) => floatOffset(backend, t));
-  if (p.bBatch === 1 && p.aBatch === p.batch && !transposeA) blas.gemm(heap, 1, aAt, 0, bAt, 0, outAt, p.batch * m, n, k, false, transposeB);
-  else blas.gemm(heap, p.batch, aAt, p.aBatch === 1 ? 0 : m * k, bAt, p.bBatch === 1 ? 0 : k * n, outAt, m, n, k, transposeA, transposeB);
+  if (p.bBatch === 1 && p.aBatch === p.batch && !transposeA) native.gemm(heap, 1, aAt, 0, bAt, 0, outAt, p.batch * m, n, k, false, transposeB);
+  else native.gemm(heap, p.batch, aAt, p.aBatch === 1 ? 0 : m * k, bAt, p.bBatch === 1 ? 0 : k * n, outAt, m, n, k, transposeA, transposeB);
   return out;
 }
 
@@ -140,11 +140,11 @@ export function batchMatMulConfig(original: KernelConfig): KernelConfig {
     const { a, b } = kernelInputs(BatchMatMul, args.inputs, 'a', 'b');
     const transposeA = args.attrs?.transposeA === true;
     const transposeB = args.attrs?.transposeB === true;
-    const blas = activeNative();
-    const p = a.dtype === 'float32' && b.dtype === 'float32' ? plan(a, b, transposeA, transposeB, blas !== undefined) : undefined;
+    const native = activeNative();
+    const p = a.dtype === 'float32' && b.dtype === 'float32' ? plan(a, b, transposeA, transposeB, native !== undefined) : undefined;
     if (!p) return original.kernelFunc(args);
     if (p.k === 0) return emptySum(backend, p);
-    if (blas) return blasProduct(blas, backend, p, a, b, transposeA, transposeB);
+    if (native) return nativeProduct(native, backend, p, a, b, transposeA, transposeB);
     const aN = transposeA ? transposeInner(backend, a, p.aBatch) : a; // [aBatch, m, k]
     const bN = transposeB ? transposeInner(backend, b, p.bBatch) : b; // [bBatch, k, n]
     try {
