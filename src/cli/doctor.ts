@@ -94,7 +94,7 @@ function printHuman(r: DoctorReport): void {
 
 export const doctorCommand: CommandModule<object, { json: boolean; backend?: string }> = {
   command: 'doctor',
-  describe: 'check the installation: backends, the one selected, its matmul speed, package versions, the ffmpeg video imports use',
+  describe: 'check the installation: backends, the one selected, its matmul speed, the native kernels, package versions, the ffmpeg video imports use',
   builder: (y) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })

@@ -1,11 +1,14 @@
 // The native kernels (native/kernels.c) and their loader: products on a heap of floats against a
 // plain-JavaScript product over offsets, strides, broadcasts and transposes; the AdamW update
-// against its formula; their refusals of operands outside the heap; and $VADAPTER_NATIVE. The addon
-// tests skip where it is not built (CI builds it and sets VADAPTER_NATIVE=on, so there they run).
+// against its formula; their refusals of operands outside the heap; $VADAPTER_NATIVE, and what
+// doctor says of it. The addon tests skip where it is not built (CI builds it and sets
+// VADAPTER_NATIVE=on, so there they run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { initNative, NATIVE_ADDON, nativeRequest, type NativeKernels } from '../../src/backend/wasm/native.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { Rng } from '../../src/util/rng.ts';
@@ -97,4 +100,17 @@ test('$VADAPTER_NATIVE: auto by default, off switches the native kernels off, an
   assert.throws(() => nativeRequest({ VADAPTER_NATIVE: 'yes' }), (e: unknown) => e instanceof UserError && /\$VADAPTER_NATIVE: expected one of auto, on, off, got "yes"/.test(e.message));
   assert.deepEqual(initNative('off'), { active: false, detail: 'off ($VADAPTER_NATIVE=off)' });
   if (!skip) assert.match(initNative('auto').detail, /^OpenBLAS [\d.]+ .*, 1 thread$/);
+});
+
+test('doctor says whether the wasm backend runs the native kernels, and a bad $VADAPTER_NATIVE is exit 2 naming it', () => {
+  const bin = fileURLToPath(new URL('../../bin/vadapter.js', import.meta.url));
+  const doctor = (native: string) => spawnSync(process.execPath, [bin, 'doctor'], { env: { ...process.env, VADAPTER_BACKEND: 'wasm', VADAPTER_NATIVE: native }, encoding: 'utf8', timeout: 120_000 });
+  const off = doctor('off');
+  assert.equal(off.status, 0, off.stderr);
+  assert.match(off.stdout, /^native kernels: none, products on XNNPACK \(off \(\$VADAPTER_NATIVE=off\)\)$/m);
+  if (!skip) assert.match(doctor('auto').stdout, /^native kernels: on, products on OpenBLAS [\d.]+ .*, 1 thread$/m);
+  const bad = doctor('maybe');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /\$VADAPTER_NATIVE: expected one of auto, on, off, got "maybe"/);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /); // no stack trace
 });
