@@ -6,7 +6,7 @@
 //   p' = p - lr ((m' / c1) / (sqrt(v' / c2) + eps) + wd p)      (c1, c2: the bias corrections)
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
-import { activeNative } from './wasm/native.ts';
+import { nativeInUse } from './wasm/native.ts';
 
 export const FUSED_ADAMW = 'VadapterAdamW';
 
@@ -20,10 +20,8 @@ export interface AdamWStep {
   correction2: number; // 1 - beta2^t
 }
 
-/** Whether the active backend has the fused update now. */
-export function hasFusedAdamW(): boolean {
-  return tf.getBackend() === 'wasm' && activeNative() !== undefined;
-}
+/** Whether the active backend has the fused kernel now (wasm on the native kernels). */
+export const hasFusedAdamW = nativeInUse;
 
 /** The new parameter and moments after one update: [p', m', v']. */
 export function fusedAdamW(p: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, step: AdamWStep): [tf.Tensor, tf.Tensor, tf.Tensor] {

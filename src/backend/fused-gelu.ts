@@ -2,15 +2,13 @@
 // the native kernels (wasm/gelu.ts), in place of the nine forward and about fifteen backward
 // elementwise kernels of the composed form (src/models/layers.ts), each a pass over memory.
 import * as tf from '@tensorflow/tfjs-core';
-import { activeNative } from './wasm/native.ts';
+import { nativeInUse } from './wasm/native.ts';
 
 export const FUSED_GELU = 'VadapterGelu';
 export const FUSED_GELU_GRAD = 'VadapterGeluGrad';
 
-/** Whether the active backend has the fused GELU now. */
-export function hasFusedGelu(): boolean {
-  return tf.getBackend() === 'wasm' && activeNative() !== undefined;
-}
+/** Whether the active backend has the fused kernel now (wasm on the native kernels). */
+export const hasFusedGelu = nativeInUse;
 
 const run = (kernel: string, inputs: tf.NamedTensorMap) => tf.engine().runKernel(kernel, inputs) as tf.Tensor;
 

@@ -2,15 +2,13 @@
 // wasm with the native kernels (wasm/layer-norm.ts), in place of the moments, normalisation, gain
 // and bias kernels of the composed form (src/models/layers.ts) and their gradients.
 import * as tf from '@tensorflow/tfjs-core';
-import { activeNative } from './wasm/native.ts';
+import { nativeInUse } from './wasm/native.ts';
 
 export const FUSED_LAYER_NORM = 'VadapterLayerNorm';
 export const FUSED_LAYER_NORM_GRAD = 'VadapterLayerNormGrad';
 
-/** Whether the active backend has the fused layer norm now. */
-export function hasFusedLayerNorm(): boolean {
-  return tf.getBackend() === 'wasm' && activeNative() !== undefined;
-}
+/** Whether the active backend has the fused kernel now (wasm on the native kernels). */
+export const hasFusedLayerNorm = nativeInUse;
 
 const run = (kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) => tf.engine().runKernel(kernel, inputs, attrs) as unknown as tf.Tensor[];
 

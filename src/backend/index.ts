@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { userError } from '../util/errors.ts';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './names.ts';
 import { probeBackend, type BackendProbe } from './probe.ts';
-import { activeNative, initNative } from './wasm/native.ts';
+import { initNative, nativeInUse } from './wasm/native.ts';
 import { registerWasmKernels } from './wasm/register.ts';
 import { registerThreadedWasm, requestedThreads } from './wasm/threads.ts';
 import { registerGradients } from './gradients.ts';
@@ -14,8 +14,7 @@ export type { BackendProbe } from './probe.ts';
 
 /** What computes tensors in this process: the active backend, and `+native` for wasm on the native kernels (their rounding differs). */
 export function kernelSet(): string {
-  const backend = tf.getBackend();
-  return backend === 'wasm' && activeNative() ? 'wasm+native' : backend;
+  return nativeInUse() ? 'wasm+native' : tf.getBackend();
 }
 
 /** Probe every backend; the result lists them in `auto` order. */

@@ -4,15 +4,14 @@
 import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { floatOffset, heapFloats, type WasmBackend } from './heap.ts';
 import { kernelInputs } from './kernel-inputs.ts';
-import { activeNative, type NativeKernels } from './native.ts';
+import { requireNative, type NativeKernels } from './native.ts';
 
 export type NativeRun = (native: NativeKernels, heap: Float32Array, size: number, offsets: number[], attrs: NamedAttrMap) => void;
 
 export function nativeElementwise(kernelName: string, inputNames: string[], outputs: number, run: NativeRun): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend: b, attrs }) => {
     const backend = b as WasmBackend;
-    const native = activeNative();
-    if (!native) throw new Error(`${kernelName} needs the native kernels ($VADAPTER_NATIVE)`);
+    const native = requireNative(kernelName);
     const ins: TensorInfo[] = Object.values(kernelInputs(kernelName, inputs, ...inputNames));
     const size = util.sizeFromShape(ins[0].shape);
     if (ins.some((t) => t.dtype !== 'float32' || util.sizeFromShape(t.shape) !== size)) {

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
 import { userError } from '../../util/errors.ts';
 
 export const NATIVE_ENV_VAR = 'VADAPTER_NATIVE';
@@ -82,6 +83,17 @@ export function initNative(request: NativeRequest = nativeRequest()): NativeStat
 
 /** The native kernels the wasm backend uses now, if any. */
 export function activeNative(): NativeKernels | undefined {
+  return active;
+}
+
+/** Whether tensors run on the native kernels now: the active backend is wasm and they are loaded. */
+export function nativeInUse(): boolean {
+  return tf.getBackend() === 'wasm' && active !== undefined;
+}
+
+/** The native kernels for `kernelName`, which has no other implementation (an error naming it while they are off). */
+export function requireNative(kernelName: string): NativeKernels {
+  if (!active) throw new Error(`${kernelName} needs the native kernels ($${NATIVE_ENV_VAR})`);
   return active;
 }
 
